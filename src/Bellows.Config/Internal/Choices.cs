@@ -1,0 +1,42 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+
+namespace Bellows.Config.Internal;
+
+/// <summary>The JSON spelling of every enum-like value. Enum values match exactly; the log level ignores case.</summary>
+internal static class Choices
+{
+    public static readonly ChoiceTable<ListenerMode> ListenerModes = new(
+        StringComparison.Ordinal,
+        ("tproxy", ListenerMode.Tproxy),
+        ("redirect", ListenerMode.Redirect));
+
+    public static readonly ChoiceTable<ListenerProtocol> Protocols = new(
+        StringComparison.Ordinal,
+        ("tcp", ListenerProtocol.Tcp));
+
+    public static readonly ChoiceTable<NatMode> NatModes = new(
+        StringComparison.Ordinal,
+        ("auto", NatMode.Auto),
+        ("none", NatMode.None));
+
+    public static readonly ChoiceTable<AcceptorMode> AcceptorModes = new(
+        StringComparison.Ordinal,
+        ("reuseport", AcceptorMode.ReusePort),
+        ("shared", AcceptorMode.Shared));
+
+    // Microsoft.Extensions.Logging's LogLevel names, stored lower-case whatever the file's spelling.
+    public static readonly ChoiceTable<string> LogLevels = new(
+        StringComparison.OrdinalIgnoreCase,
+        ("trace", "trace"),
+        ("debug", "debug"),
+        ("information", "information"),
+        ("warning", "warning"),
+        ("error", "error"),
+        ("critical", "critical"),
+        ("none", "none"));
+
+    public static readonly ChoiceTable<string> LogFormats = new(
+        StringComparison.Ordinal,
+        ("text", "text"),
+        ("json", "json"));
+}

@@ -1,0 +1,33 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+
+using System.Diagnostics.CodeAnalysis;
+
+namespace Bellows.Config.Internal;
+
+/// <summary>
+/// Keys that Bellows does not use but accepts with a warning instead of failing the load: keys that other tools
+/// write, or that a later version of Bellows will understand. Each entry names the schema section, the key and the
+/// warning to give.
+/// </summary>
+internal static class ForeignKeys
+{
+    private static readonly (string Section, string Key, string Warning)[] s_known =
+    [
+        ("", "version", "ignored: Bellows does not read a config version"),
+    ];
+
+    public static bool TryGetWarning(string section, string key, [NotNullWhen(true)] out string? warning)
+    {
+        foreach (var entry in s_known)
+        {
+            if (entry.Section == section && entry.Key == key)
+            {
+                warning = entry.Warning;
+                return true;
+            }
+        }
+
+        warning = null;
+        return false;
+    }
+}

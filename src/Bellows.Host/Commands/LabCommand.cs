@@ -1,0 +1,123 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Runtime.InteropServices;
+using Bellows.Config;
+using Bellows.Lab;
+using Bellows.Lab.Network;
+
+namespace Bellows.Host.Commands;
+
+/// <summary>
+/// `bellows lab`: the self-contained demonstration. Builds client, gateway and server namespaces, runs the
+/// built-in servers and Bellows, sends sample traffic through it and shows the session log.
+/// </summary>
+internal static class LabCommand
+{
+    public static async Task<int> ExecuteAsync(CommandArguments arguments)
+    {
+        string prefix = arguments.Value("--prefix") ?? "blw";
+        bool down = arguments.Flag("--down");
+        bool once = arguments.Flag("--once");
+        string nat = arguments.Value("--nat") ?? "auto";
+        arguments.RejectUnknown();
+        if (!LabTopology.IsValidPrefix(prefix))
+        {
+            throw new CommandLineException("--prefix must be 1-8 lowercase letters or digits");
+        }
+
+        if (!LabNetwork.IsRoot())
+        {
+            throw new CommandLineException("the lab needs root (it creates network namespaces and nftables rules)");
+        }
+
+        if (down)
+        {
+            await LabNetwork.DownAsync(new LabTopology(prefix)).ConfigureAwait(false);
+            Console.WriteLine($"lab '{prefix}' removed");
+            return 0;
+        }
+
+        var options = new LabOptions
+        {
+            Prefix = prefix,
+            Nat = nat switch
+            {
+                "auto" => NatMode.Auto,
+                "none" => NatMode.None,
+                _ => throw new CommandLineException("--nat is auto or none"),
+            },
+        };
+
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+
+        Console.WriteLine($"building lab '{prefix}': namespaces {prefix}-cli, {prefix}-gw, {prefix}-srv ...");
+        var lab = await LabEnvironment.CreateAsync(options).ConfigureAwait(false);
+        await using (lab.ConfigureAwait(false))
+        {
+            await lab.StartBellowsAsync(echo: line => Console.WriteLine("  [bellows] " + line)).ConfigureAwait(false);
+            await SampleTrafficAsync(lab).ConfigureAwait(false);
+            PrintHowTo(lab);
+            if (!once)
+            {
+                Console.WriteLine("Ctrl-C removes the lab.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C.
+                }
+            }
+
+            Console.WriteLine("tearing the lab down ...");
+        }
+
+        return 0;
+    }
+
+    private static async Task SampleTrafficAsync(LabEnvironment lab)
+    {
+        string v4 = LabTopology.ServerV4.ToString();
+        string v6 = LabTopology.ServerV6.ToString();
+        (string What, string[] Args)[] samples =
+        [
+            ("IPv4 HTTP on port 80", [$"http://{v4}/"]),
+            ("IPv6 HTTP on port 80", ["-6", $"http://[{v6}]/"]),
+            ("what the server sees as the client", [$"http://{v4}/whoami"]),
+            ("10 MiB on port 7777", ["-o", "/dev/null", "-w", "%{size_download} bytes in %{time_total} s\n", $"http://{v4}:7777/bytes/10485760"]),
+        ];
+        foreach (var (what, args) in samples)
+        {
+            Console.WriteLine($"\n$ ip netns exec {lab.Topology.Client.Name} curl {string.Join(' ', args)}   # {what}");
+            var result = await lab.CurlAsync(args).ConfigureAwait(false);
+            Console.Write(result.Succeeded ? result.StandardOutput : $"curl failed ({result.ExitCode}): {result.StandardError}");
+        }
+
+        // Session log lines are written when each session closes; give the last one a moment.
+        await Task.Delay(300).ConfigureAwait(false);
+        if (lab.Bellows is { } bellows)
+        {
+            var status = await bellows.GetStatusAsync().ConfigureAwait(false);
+            Console.WriteLine($"\nstatus: {status.LiveSessions} live sessions, pool outstanding {status.Pool.Outstanding}, " +
+                $"workers handled [{string.Join(", ", status.Listeners[0].Workers.Select(w => w.SessionsHandled))}]");
+        }
+    }
+
+    private static void PrintHowTo(LabEnvironment lab)
+    {
+        var t = lab.Topology;
+        Console.WriteLine($"""
+
+            Send your own traffic (TPROXY ports {string.Join(",", lab.Options.TproxyPorts)} go through Bellows):
+              ip netns exec {t.Client.Name} curl http://{LabTopology.ServerV4}/
+              ip netns exec {t.Client.Name} curl http://{LabTopology.ServerV4}/bytes/1048576 -o /dev/null
+              ip netns exec {t.Client.Name} socat - TCP:{LabTopology.ServerV4}:{lab.Options.EchoPort}     # echo
+              ip netns exec {t.Gateway.Name} curl http://{LabTopology.ServerV4}:7180/     # REDIRECT (local traffic)
+            Status:  bellows status --socket {t.ManagementSocket}
+            Rules:   ip netns exec {t.Gateway.Name} nft list table inet bellows
+            After a killed run: bellows lab --down --prefix {t.Prefix}
+            """);
+    }
+}

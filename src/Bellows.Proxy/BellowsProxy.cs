@@ -1,0 +1,155 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
+using Bellows.Config;
+using Bellows.Proxy.Listeners;
+using Bellows.Proxy.Sessions;
+using Bellows.Proxy.Status;
+using Bellows.Proxy.Workers;
+using Bellows.Transport.Buffers;
+using Bellows.Transport.Interop;
+using Microsoft.Extensions.Logging;
+
+namespace Bellows.Proxy;
+
+/// <summary>The running proxy: listeners, the shared buffer pool and session budget, start, drain and status.</summary>
+public sealed class BellowsProxy : IAsyncDisposable
+{
+    /// <summary>Free relay buffers kept for reuse; beyond this a burst's buffers go back to the GC.</summary>
+    private const int MaxRetainedBuffers = 128;
+
+    private static readonly TimeSpan s_trimPeriod = TimeSpan.FromSeconds(10);
+
+    private readonly BellowsConfig _config;
+    private readonly ILogger _logger;
+    private readonly List<TcpListenerGroup> _listeners = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly long _fdLimit;
+    private Task _trimLoop = Task.CompletedTask;
+
+    public BellowsProxy(BellowsConfig config, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _config = config;
+        _logger = loggers.CreateLogger("Bellows.Proxy");
+        Pool = new PinnedBufferPool(config.Relay.BufferSize, MaxRetainedBuffers);
+        _fdLimit = FileDescriptorLimit.Current();
+        Budget = new SessionBudget(SessionBudget.FromLimits(config.Limits.MaxSessions, _fdLimit, config.Limits.FdReserve));
+        ProxyLog.SessionBudget(_logger, _fdLimit, Budget.Max, config.Limits.FdReserve);
+        try
+        {
+            foreach (var listener in config.Listeners.Where(l => l.Enabled))
+            {
+                _listeners.Add(new TcpListenerGroup(listener, config.Relay, config.Limits.HandoffQueue, Pool, Budget, loggers,
+                    config.Logging.SessionLog));
+            }
+        }
+        catch
+        {
+            foreach (var group in _listeners)
+            {
+                group.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public PinnedBufferPool Pool { get; }
+
+    public SessionBudget Budget { get; }
+
+    public IReadOnlyList<TcpListenerGroup> Listeners => _listeners;
+
+    public void Start()
+    {
+        foreach (var group in _listeners)
+        {
+            group.Start();
+            var stats = group.GetStatistics();
+            ProxyLog.ListenerStarted(_logger, stats.Name, stats.Mode, string.Join(",", group.EndPoints), stats.Acceptors.Count,
+                stats.AcceptorMode, stats.Workers.Count);
+        }
+
+        _trimLoop = TrimPoolAsync(_stopping.Token);
+    }
+
+    /// <summary>Stops accepting, lets open sessions finish for up to <paramref name="drain"/>, then resets the rest.</summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        await Task.WhenAll(_listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
+        ProxyLog.Draining(_logger, Budget.Live, (long)drain.TotalMilliseconds);
+        var deadline = Stopwatch.GetTimestamp() + (long)(drain.TotalSeconds * Stopwatch.Frequency);
+        while (Budget.Live > 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        long aborted = Budget.Live;
+        foreach (var group in _listeners)
+        {
+            group.AbortAll(new CloseReason(CloseSide.Proxy, CloseKind.Shutdown));
+        }
+
+        // Aborted sessions finish within a moment (their sockets are reset); give them that moment to log.
+        var grace = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
+        while (Budget.Live > 0 && Stopwatch.GetTimestamp() < grace)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_listeners.Select(l => l.StopWorkersAsync())).ConfigureAwait(false);
+        await _trimLoop.ConfigureAwait(false);
+        ProxyLog.Stopped(_logger, aborted);
+    }
+
+    public ProxyStatus GetStatus()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new ProxyStatus(
+            Environment.ProcessId,
+            Stopwatch.GetElapsedTime(_started).TotalSeconds,
+            Budget.Live,
+            Budget.Max,
+            Budget.Rejected,
+            FileDescriptorLimit.OpenCount(),
+            _fdLimit,
+            GC.GetTotalMemory(false),
+            process.WorkingSet64,
+            Pool.GetStatistics(),
+            _listeners.Select(l => l.GetStatistics()).ToArray());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        }
+
+        foreach (var group in _listeners)
+        {
+            group.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task TrimPoolAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(s_trimPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                Pool.Trim();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

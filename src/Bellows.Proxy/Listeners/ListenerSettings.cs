@@ -1,0 +1,24 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using Bellows.Config;
+
+namespace Bellows.Proxy.Listeners;
+
+/// <summary>What a session needs to know about the listener that accepted it, resolved once from config.</summary>
+public sealed record ListenerSettings(
+    string Name,
+    ListenerMode Mode,
+    int Port,
+    NatMode Nat,
+    TimeSpan ConnectTimeout,
+    TimeSpan IdleTimeout,
+    int UpstreamMark,
+    bool NoDelay)
+{
+    public static ListenerSettings From(ListenerConfig listener, RelayConfig relay)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(relay);
+        return new ListenerSettings(listener.Name, listener.Mode, listener.Port, listener.Nat ?? relay.Nat,
+            relay.ConnectTimeout, relay.IdleTimeout, relay.UpstreamMark, relay.NoDelay);
+    }
+}

@@ -1,0 +1,48 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using Bellows.Proxy.Sessions;
+
+namespace Bellows.Proxy.Relay;
+
+/// <summary>
+/// One side of a relayed session as the relay sees it: a byte stream that can be waited on without a buffer,
+/// read, written, half-closed (FIN) and aborted (RST).
+/// </summary>
+/// <remarks>
+/// The relay only ever talks to legs, so later stages slot in between the client and the server without
+/// touching the relay: a TLS-terminating leg wraps the socket leg in SslStream, a capturing leg copies what
+/// passes. Failures surface as <see cref="System.Net.Sockets.SocketException"/> (an <see cref="IOException"/>
+/// wrapping one is accepted too) so the relay can tell resets from aborts.
+/// </remarks>
+public abstract class RelayLeg : IDisposable
+{
+    protected RelayLeg(CloseSide side) => Side = side;
+
+    /// <summary>The party at the far end of this leg, used to name who ended the session.</summary>
+    public CloseSide Side { get; }
+
+    /// <summary>Completes when data (or end of stream) can be read; holds no buffer while it waits.</summary>
+    public abstract ValueTask WaitReadableAsync();
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 means the peer sent FIN.</summary>
+    public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer);
+
+    /// <summary>True when a read would complete at once: the relay keeps its buffer only then.</summary>
+    public abstract bool HasBufferedData { get; }
+
+    /// <summary>Writes all of <paramref name="data"/>; completes when the kernel has accepted it (back-pressure).</summary>
+    public abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
+
+    /// <summary>Half-close: tell the peer no more data will come (FIN); reading goes on.</summary>
+    public abstract void ShutdownSend();
+
+    /// <summary>Abort with RST and release the leg.</summary>
+    public abstract void Reset();
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void Dispose(bool disposing);
+}

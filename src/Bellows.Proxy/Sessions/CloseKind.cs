@@ -1,0 +1,32 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+namespace Bellows.Proxy.Sessions;
+
+/// <summary>How a session ended.</summary>
+public enum CloseKind : byte
+{
+    None,
+
+    /// <summary>Orderly end: a FIN (the first one seen is recorded).</summary>
+    Fin,
+
+    /// <summary>An RST, or a send that found the peer gone.</summary>
+    Reset,
+
+    /// <summary>The upstream refused the connection.</summary>
+    Refused,
+
+    /// <summary>No route, host or network unreachable.</summary>
+    Unreachable,
+
+    ConnectTimeout,
+    IdleTimeout,
+
+    /// <summary>Bellows is stopping and the drain deadline passed.</summary>
+    Shutdown,
+
+    /// <summary>No original destination could be found, or it points back at Bellows.</summary>
+    NoDestination,
+
+    /// <summary>Any other socket error; the SocketError is kept next to it.</summary>
+    Error,
+}

@@ -1,0 +1,202 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Bellows.Config;
+using Bellows.Proxy.Listeners;
+using Bellows.Proxy.Relay;
+using Bellows.Transport.Buffers;
+using Bellows.Transport.Sockets;
+
+namespace Bellows.Proxy.Sessions;
+
+/// <summary>
+/// One intercepted TCP connection, owned by one worker from hand-off to close.
+/// </summary>
+/// <remarks>
+/// 1. find the original destination (TPROXY: the accepted socket's local address; REDIRECT: SO_ORIGINAL_DST);
+/// 2. connect to it, from Bellows' address (nat auto) or from the client's own address and port (nat none),
+///    within the connect timeout; on failure the client gets an RST at once;
+/// 3. relay both ways until both directions end (<see cref="DuplexRelay"/>);
+/// 4. report a <see cref="SessionRecord"/> with the first close reason.
+/// </remarks>
+public sealed class TcpSession
+{
+    private readonly Socket _client;
+    private readonly ListenerSettings _listener;
+    private readonly PinnedBufferPool _pool;
+    private readonly IRelayAccounting _accounting;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly CancellationTokenSource _connectAbort = new();
+    private FirstCloseReason _earlyReason;
+    private DuplexRelay? _relay;
+    private IPEndPoint? _destination;
+
+    public TcpSession(Socket client, ListenerSettings listener, PinnedBufferPool pool, IRelayAccounting accounting, int worker)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _listener = listener;
+        _pool = pool;
+        _accounting = accounting;
+        Worker = worker;
+        Id = SessionIds.Next();
+        ClientEndPoint = SafeRemote(client);
+    }
+
+    public long Id { get; }
+
+    public int Worker { get; }
+
+    public IPEndPoint ClientEndPoint { get; }
+
+    /// <summary>Tick of the last activity; the worker's idle scan compares it with the idle timeout.</summary>
+    public long LastActivity => _relay?.LastActivity ?? long.MaxValue;
+
+    public async Task<SessionRecord> RunAsync()
+    {
+        Socket? server = null;
+        try
+        {
+            // :: Step 1
+            _destination = FindDestination();
+            if (_destination is null)
+            {
+                _earlyReason.TrySet(new CloseReason(CloseSide.Proxy, CloseKind.NoDestination));
+                SocketCloser.Reset(_client);
+                return Record();
+            }
+
+            // :: Step 2
+            server = await ConnectAsync(_destination).ConfigureAwait(false);
+            if (server is null)
+            {
+                SocketCloser.Reset(_client);
+                return Record();
+            }
+
+            // :: Step 3
+            _relay = new DuplexRelay(new SocketLeg(_client, CloseSide.Client), new SocketLeg(server, CloseSide.Server), _pool, _accounting);
+            if (!_earlyReason.Value.IsNone)
+            {
+                _relay.Abort(_earlyReason.Value);
+            }
+
+            await _relay.RunAsync().ConfigureAwait(false);
+            return Record();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _earlyReason.TrySet(e is SocketException se
+                ? CloseReason.FromSocketError(CloseSide.Proxy, se.SocketErrorCode)
+                : new CloseReason(CloseSide.Proxy, CloseKind.Shutdown));
+            SocketCloser.Reset(_client);
+            server?.Dispose();
+            return Record();
+        }
+        finally
+        {
+            _connectAbort.Dispose();
+        }
+    }
+
+    /// <summary>Ends the session from the outside (idle timeout, shutdown deadline).</summary>
+    public void Abort(CloseReason reason)
+    {
+        var relay = Volatile.Read(ref _relay);
+        if (relay is not null)
+        {
+            relay.Abort(reason);
+            return;
+        }
+
+        if (_earlyReason.TrySet(reason))
+        {
+            try
+            {
+                _connectAbort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Connect already finished; the relay will see the reason when it starts.
+            }
+        }
+    }
+
+    private IPEndPoint? FindDestination()
+    {
+        IPEndPoint? destination = _listener.Mode == ListenerMode.Redirect
+            ? LinuxSocketOptions.GetOriginalDestination(_client)
+            : _client.LocalEndPoint as IPEndPoint;
+        if (destination is null)
+        {
+            return null;
+        }
+
+        destination = SockAddr.Unmap(destination);
+
+        // A connection addressed to the listener itself (not diverted) would make Bellows connect to itself.
+        return destination.Port == _listener.Port ? null : destination;
+    }
+
+    private async Task<Socket?> ConnectAsync(IPEndPoint destination)
+    {
+        var server = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (_listener.NoDelay)
+            {
+                server.NoDelay = true;
+                _client.NoDelay = true;
+            }
+
+            if (_listener.UpstreamMark != 0)
+            {
+                LinuxSocketOptions.SetMark(server, _listener.UpstreamMark);
+            }
+
+            if (_listener.Nat == NatMode.None && ClientEndPoint.AddressFamily == destination.AddressFamily)
+            {
+                // Spoof the client: the server sees the client's own address and port.
+                LinuxSocketOptions.SetTransparent(server);
+                server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                server.Bind(ClientEndPoint);
+            }
+
+            _connectAbort.CancelAfter(_listener.ConnectTimeout);
+            await server.ConnectAsync(destination, _connectAbort.Token).ConfigureAwait(false);
+            return server;
+        }
+        catch (OperationCanceledException)
+        {
+            _earlyReason.TrySet(new CloseReason(CloseSide.Server, CloseKind.ConnectTimeout));
+        }
+        catch (SocketException e)
+        {
+            _earlyReason.TrySet(CloseReason.FromSocketError(CloseSide.Server, e.SocketErrorCode));
+        }
+
+        server.Dispose();
+        return null;
+    }
+
+    private SessionRecord Record()
+    {
+        var reason = _relay is { Reason.IsNone: false } relay ? relay.Reason : _earlyReason.Value;
+
+        return new SessionRecord(Id, _listener.Name, Worker, ClientEndPoint, _destination,
+            _relay?.BytesUp ?? 0, _relay?.BytesDown ?? 0, Stopwatch.GetElapsedTime(_started), reason);
+    }
+
+    private static IPEndPoint SafeRemote(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint is IPEndPoint remote ? SockAddr.Unmap(remote) : new IPEndPoint(IPAddress.None, 0);
+        }
+        catch (SocketException)
+        {
+            return new IPEndPoint(IPAddress.None, 0);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using Bellows.Proxy.Listeners;
+using Bellows.Transport.Buffers;
+
+namespace Bellows.Proxy.Status;
+
+/// <summary>Everything `bellows status` shows: sessions, buffer pool, descriptors, listeners and workers.</summary>
+public sealed record ProxyStatus(
+    int Pid,
+    double UptimeSeconds,
+    long LiveSessions,
+    long MaxSessions,
+    long RejectedSessions,
+    long OpenFileDescriptors,
+    long FileDescriptorLimit,
+    long ManagedHeapBytes,
+    long WorkingSetBytes,
+    BufferPoolStatistics Pool,
+    IReadOnlyList<ListenerStatistics> Listeners);

@@ -1,0 +1,72 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bellows.Transport.Sockets;
+
+/// <summary>Creates the listening sockets of one listener address.</summary>
+public static class ListenSocketFactory
+{
+    /// <summary>
+    /// Creates <paramref name="count"/> sockets bound to one address. With <paramref name="reusePort"/> each
+    /// socket gets SO_REUSEPORT and the kernel spreads new connections over them (one accept queue each);
+    /// without it a single socket is returned and the acceptors share its queue.
+    /// </summary>
+    public static IReadOnlyList<Socket> CreateTcp(IPEndPoint endPoint, bool transparent, bool reusePort, int count, int backlog)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        int sockets = reusePort ? Math.Max(1, count) : 1;
+        var result = new List<Socket>(sockets);
+        try
+        {
+            for (int i = 0; i < sockets; i++)
+            {
+                result.Add(CreateOne(endPoint, transparent, reusePort, backlog));
+            }
+        }
+        catch
+        {
+            foreach (var s in result)
+            {
+                s.Dispose();
+            }
+
+            throw;
+        }
+
+        return result;
+    }
+
+    private static Socket CreateOne(IPEndPoint endPoint, bool transparent, bool reusePort, int backlog)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // One socket per family: IPv4 clients never show up as ::ffff:a.b.c.d.
+                socket.DualMode = false;
+            }
+
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (reusePort)
+            {
+                LinuxSocketOptions.SetReusePort(socket);
+            }
+
+            if (transparent)
+            {
+                LinuxSocketOptions.SetTransparent(socket);
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
