@@ -1,0 +1,42 @@
+using Bellows.Proxy.Workers;
+
+namespace Bellows.Proxy.Tests.Workers;
+
+public class HandoffMeshTests
+{
+    [Fact]
+    public async Task Mesh_EachAcceptorWorkerPair_HasItsOwnChannel()
+    {
+        var mesh = new HandoffMesh<(int From, int To)>(3, 2, capacity: 4);
+        for (int i = 0; i < 3; i++)
+        {
+            var writers = mesh.WritersOf(i);
+            Assert.Equal(2, writers.Length);
+            for (int j = 0; j < 2; j++)
+            {
+                Assert.True(writers[j].TryWrite((i, j)));
+            }
+        }
+
+        for (int j = 0; j < 2; j++)
+        {
+            var readers = mesh.ReadersOf(j);
+            Assert.Equal(3, readers.Length);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal((i, j), await readers[i].ReadAsync());
+                Assert.False(readers[i].TryRead(out _));
+            }
+        }
+    }
+
+    [Fact]
+    public void Mesh_FullChannel_RefusesWrite()
+    {
+        var mesh = new HandoffMesh<int>(1, 1, capacity: 2);
+        var w = mesh.WritersOf(0)[0];
+        Assert.True(w.TryWrite(1));
+        Assert.True(w.TryWrite(2));
+        Assert.False(w.TryWrite(3));
+    }
+}
