@@ -60,7 +60,7 @@ public sealed class TcpSession
         {
             // :: Step 1
             _destination = FindDestination();
-            if (_destination is null)
+            if (_destination is null || PointsAtListener(_destination))
             {
                 _earlyReason.TrySet(new CloseReason(CloseSide.Proxy, CloseKind.NoDestination));
                 SocketCloser.Reset(_client);
@@ -133,11 +133,11 @@ public sealed class TcpSession
             return null;
         }
 
-        destination = SockAddr.Unmap(destination);
-
-        // A connection addressed to the listener itself (not diverted) would make Bellows connect to itself.
-        return destination.Port == _listener.Port ? null : destination;
+        return SockAddr.Unmap(destination);
     }
+
+    /// <summary>A connection addressed to the listener itself (not diverted) would make Bellows connect to itself.</summary>
+    private bool PointsAtListener(IPEndPoint destination) => destination.Port == _listener.Port;
 
     private async Task<Socket?> ConnectAsync(IPEndPoint destination)
     {

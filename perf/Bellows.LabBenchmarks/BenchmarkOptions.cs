@@ -1,0 +1,60 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Globalization;
+
+namespace Bellows.LabBenchmarks;
+
+/// <summary>How long and how often to measure; parsed from the command line.</summary>
+public sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--prefix P] [--output FILE]
+          --quick               1 run of 3 s per test (a smoke run; the numbers are noisy)
+          --runs N              runs per test, the report shows medians (default 3)
+          --seconds S           duration of each iperf3 and wrk run (default 8)
+          --idle-connections N  idle connections for the memory test (default 9000)
+          --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
+          --output FILE         also write the markdown report to FILE
+        """;
+
+    public string Prefix { get; init; } = "bn";
+
+    public int Runs { get; init; } = 3;
+
+    public int Seconds { get; init; } = 8;
+
+    public int IdleConnections { get; init; } = 9000;
+
+    public int WrkThreads { get; init; } = 2;
+
+    public int WrkConnections { get; init; } = 32;
+
+    public string? OutputPath { get; init; }
+
+    /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new BenchmarkOptions();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--quick" => options with { Runs = 1, Seconds = 3 },
+                "--runs" => options with { Runs = Number(args[i], Next(), 1, 21) },
+                "--seconds" => options with { Seconds = Number(args[i], Next(), 1, 120) },
+                "--idle-connections" => options with { IdleConnections = Number(args[i], Next(), 100, 9900) },
+                "--prefix" => options with { Prefix = Next() },
+                "--output" => options with { OutputPath = Next() },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Number(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} takes a number from {min} to {max}");
+}

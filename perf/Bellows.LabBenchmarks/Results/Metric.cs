@@ -1,0 +1,18 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+namespace Bellows.LabBenchmarks.Results;
+
+/// <summary>What a throughput measurement measured.</summary>
+public enum Metric
+{
+    /// <summary>iperf3, one stream: Gbit/s.</summary>
+    BulkOneStream,
+
+    /// <summary>iperf3, four streams: Gbit/s.</summary>
+    BulkFourStreams,
+
+    /// <summary>wrk with <c>Connection: close</c>: one connection per request, so requests/s = connections/s.</summary>
+    NewConnections,
+
+    /// <summary>wrk on kept-alive connections: requests/s.</summary>
+    KeepAlive,
+}

@@ -1,0 +1,2 @@
+// Labs use real network namespaces and measure time: one at a time on a 2-core machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
