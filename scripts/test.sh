@@ -16,14 +16,12 @@ for project in test/*/*.csproj; do
   case "$project" in *Tests.Common*) continue ;; esac
   echo "== $project"
   dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" \
-    | grep -E "^\s*(Failed|Skipped) |Passed!|Failed!|error" || true
-  line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+" "$log" | tail -1)
-  if [ -z "$line" ]; then
-    echo "no result line for $project (crashed or no tests)"; failed=$((failed + 1)); status=1; continue
+    | grep -E "^ +(Failed|Skipped) |^Total tests|^ +(Passed|Failed|Skipped): |error" || true
+  if ! grep -qE "^Total tests: +[0-9]+" "$log"; then
+    echo "no result summary for $project (build failure or crash)"; failed=$((failed + 1)); status=1; continue
   fi
-  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")
-  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
-  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0; }
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [ "$f" = 0 ] || status=1
 done

@@ -1,0 +1,107 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Globalization;
+using Bellows.Lab.Network;
+using Bellows.LabBenchmarks.Paths;
+using Bellows.LabBenchmarks.Results;
+using Bellows.LabBenchmarks.Tools;
+
+namespace Bellows.LabBenchmarks;
+
+/// <summary>The load tests: put a path in place, prove traffic takes it, measure, take it away.</summary>
+public sealed partial class BenchmarkRunner
+{
+    /// <summary>A short pause between load tests: lets the iperf3 server reset and closing sockets go.</summary>
+    private static readonly TimeSpan s_pause = TimeSpan.FromMilliseconds(500);
+
+    private async Task MeasurePathAsync(ITrafficPath path, int run, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken)
+    {
+        _log($"run {run}/{_options.Runs}: {path.Name}");
+        await path.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await CheckPathAsync(path).ConfigureAwait(false);
+            foreach (var metric in metrics)
+            {
+                await Task.Delay(s_pause, cancellationToken).ConfigureAwait(false);
+                var measurement = await MeasureAsync(path, metric, run, cancellationToken).ConfigureAwait(false);
+                _measurements.Add(measurement);
+                _log(Describe(measurement));
+            }
+        }
+        finally
+        {
+            await path.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One fetch of the test file, which a proxy in the path must count.</summary>
+    private async Task CheckPathAsync(ITrafficPath path)
+    {
+        var before = await path.ReadCountersAsync().ConfigureAwait(false);
+        var fetch = await Lab.CurlAsync("-o", "/dev/null", "-w", "%{size_download}", Url).ConfigureAwait(false);
+        if (!fetch.Succeeded || fetch.StandardOutput.Trim() != NginxServer.FileLength.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new BenchmarkException($"{path.Name}: fetching {Url} failed: {fetch.StandardError.Trim()} {fetch.StandardOutput.Trim()}");
+        }
+
+        var after = await path.ReadCountersAsync().ConfigureAwait(false);
+        if (before is not null && after is not null && after.Accepted <= before.Accepted)
+        {
+            throw new BenchmarkException($"{path.Name}: a fetch of {Url} did not go through the proxy");
+        }
+    }
+
+    private async Task<Measurement> MeasureAsync(ITrafficPath path, Metric metric, int run, CancellationToken cancellationToken)
+    {
+        var client = Lab.Topology.Client;
+        var before = await path.ReadCountersAsync().ConfigureAwait(false);
+        int? pid = path.ProxyPid;
+        var cpuBefore = pid is int p0 ? ProcFs.CpuTime(p0) : TimeSpan.Zero;
+
+        double value;
+        long operations;
+        long errors = 0;
+        long minimumSessions;
+        TimeSpan elapsed;
+        switch (metric)
+        {
+            case Metric.BulkOneStream or Metric.BulkFourStreams:
+                int streams = metric == Metric.BulkOneStream ? 1 : 4;
+                var bulk = await Iperf.RunClientAsync(client, LabTopology.ServerV4, streams, _options.Seconds, cancellationToken).ConfigureAwait(false);
+                (value, operations, elapsed) = (bulk.BitsPerSecond / 1e9, bulk.Bytes, bulk.Elapsed);
+
+                // The control connection and one per stream.
+                minimumSessions = streams + 1;
+                break;
+            default:
+                bool close = metric == Metric.NewConnections;
+                var wrk = await Wrk.RunAsync(client, Url, _options.WrkThreads, _options.WrkConnections, _options.Seconds, close, cancellationToken).ConfigureAwait(false);
+                (value, operations, elapsed, errors) = (wrk.RequestsPerSecond, wrk.Requests, wrk.Elapsed, wrk.SocketErrors + wrk.BadResponses);
+
+                // Every completed request under Connection: close had a connection of its own.
+                minimumSessions = close ? wrk.Requests : _options.WrkConnections;
+                break;
+        }
+
+        TimeSpan? cpu = pid is int p1 ? ProcFs.CpuTime(p1) - cpuBefore : null;
+        var after = await path.ReadCountersAsync().ConfigureAwait(false);
+        long? sessions = after is not null && before is not null ? after.Accepted - before.Accepted : null;
+        if (sessions < minimumSessions)
+        {
+            throw new BenchmarkException(
+                $"{path.Name}, {metric}: the proxy accepted {sessions} connections, at least {minimumSessions} were made: traffic bypassed it");
+        }
+
+        return new Measurement(path.Name, metric, run, value, operations, elapsed, cpu, sessions, errors);
+    }
+
+    private static string Describe(Measurement m)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string value = m.Metric is Metric.BulkOneStream or Metric.BulkFourStreams
+            ? string.Create(inv, $"{m.Value:0.00} Gbit/s")
+            : string.Create(inv, $"{m.Value:0} req/s ({m.Errors} errors)");
+        string cpu = m.CpuCores is double cores ? string.Create(inv, $", proxy CPU {cores:0.00} cores, {m.CpuMicrosPerOperation:0.0} us/op, {m.ProxySessions} sessions") : "";
+        return $"  {m.Metric}: {value}{cpu}";
+    }
+}
