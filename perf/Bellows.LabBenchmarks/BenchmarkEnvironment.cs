@@ -44,7 +44,7 @@ public sealed partial record BenchmarkEnvironment(
             Kernel: File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
             Cpu: CpuModel(),
             Cores: Environment.ProcessorCount,
-            OpenFilesHardLimit: OpenFilesHardLimit(),
+            OpenFilesHardLimit: ReadOpenFilesHardLimit(),
             Runtime: RuntimeInformation.FrameworkDescription,
             Revision: Environment.GetEnvironmentVariable("BELLOWS_BENCH_REVISION") is { Length: > 0 } revision ? revision : "unknown",
             HaproxyVersion: VersionRegex().Match(haproxy) is { Success: true } m ? m.Value : haproxy,
@@ -66,7 +66,7 @@ public sealed partial record BenchmarkEnvironment(
             : "unknown";
 
     /// <summary>The hard "Max open files" limit of this process; its children (HAProxy) inherit it.</summary>
-    private static long OpenFilesHardLimit()
+    private static long ReadOpenFilesHardLimit()
     {
         var line = File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max open files", StringComparison.Ordinal));
         var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);

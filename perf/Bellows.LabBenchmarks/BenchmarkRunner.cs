@@ -45,7 +45,7 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
 
     private LabEnvironment Lab => _lab ?? throw new InvalidOperationException("no lab");
 
-    private string Url => $"http://{LabTopology.ServerV4}:{HttpPort}{NginxServer.FilePath}";
+    private static string Url => $"http://{LabTopology.ServerV4}:{HttpPort}{NginxServer.FilePath}";
 
     public static async Task<BenchmarkReport> RunAsync(BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
     {
