@@ -121,7 +121,7 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
                     var sample = await idle.RunAsync(path, _options.IdleConnections, run, cancellationToken).ConfigureAwait(false);
                     _idleSamples.Add(sample);
                     _log(string.Create(CultureInfo.InvariantCulture,
-                        $"  RSS {sample.ResidentBefore / 1048576.0:0.0} -> {sample.ResidentIdle / 1048576.0:0.0} MiB, {sample.KibPerConnection:0.00} KiB/connection, {sample.StillAlive}/{sample.Probed} still echo"));
+                        $"  RSS {sample.ResidentBefore / 1048576.0:0.0} -> {sample.ResidentIdle / 1048576.0:0.0} MiB, {sample.KibPerConnection:0.00} KiB/connection, {sample.StillAlive}/{sample.Probed} still echo{(sample.Detail is { } d ? "; " + d : "")}"));
                 }
                 finally
                 {

@@ -88,7 +88,7 @@ public sealed class IdleConnectionTest
                 }
             }
 
-            return new IdleSample(path.Name, run, sockets.Count, failed, counters.Live, alive, probed, before, idle, descriptors);
+            return new IdleSample(path.Name, run, sockets.Count, failed, counters.Live, alive, probed, before, idle, descriptors, counters.Detail);
         }
         finally
         {

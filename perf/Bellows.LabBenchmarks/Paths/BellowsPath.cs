@@ -1,4 +1,5 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Globalization;
 using Bellows.Config;
 using Bellows.Lab;
 using Bellows.Lab.Network;
@@ -43,6 +44,9 @@ public sealed class BellowsPath : ITrafficPath
         var bellows = _lab.Bellows ?? throw new BenchmarkException("bellows is not running");
         var status = await bellows.GetStatusAsync().ConfigureAwait(false);
         long accepted = status.Listeners.Where(l => l.Name == ListenerName).SelectMany(l => l.Workers).Sum(w => w.SessionsHandled);
-        return new ProxyCounters(accepted, status.LiveSessions);
+        var pool = status.Pool;
+        string detail = string.Create(CultureInfo.InvariantCulture,
+            $"managed heap {status.ManagedHeapBytes / 1048576.0:0.0} MiB; buffer pool: {pool.BufferSize / 1024} KiB buffers, {pool.Outstanding} outstanding, {pool.Retained} retained, peak {pool.PeakOutstanding}");
+        return new ProxyCounters(accepted, status.LiveSessions, detail);
     }
 }

@@ -22,4 +22,5 @@ public interface ITrafficPath
 }
 
 /// <summary>Client connections the proxy has accepted since it started, and how many are open now.</summary>
-public sealed record ProxyCounters(long Accepted, long Live);
+/// <param name="Detail">Anything else the proxy reports that explains its memory (Bellows: heap and buffer pool).</param>
+public sealed record ProxyCounters(long Accepted, long Live, string? Detail = null);

@@ -128,13 +128,14 @@ public sealed class MarkdownReport
         double perConnection = IdleMedian(_report.BellowsReusePort) / IdleMedian(_report.Haproxy);
         Line($"| **Bellows / HAProxy** | | | **{X(perConnection)}** | {X(bellows / Extrapolated(_report.Haproxy))} | | |");
         Line();
-        Line($"{count:N0} is the most that fits: the open-files hard limit is {_report.Environment.OpenFilesHardLimit:N0} and each proxied " +
-            $"connection costs the proxy 2 descriptors. The {TargetIdleConnections:N0} column is RSS before + {TargetIdleConnections:N0} × " +
+        Line($"Why not {TargetIdleConnections:N0}: the open-files hard limit is {_report.Environment.OpenFilesHardLimit:N0} and each proxied " +
+            $"connection costs the proxy 2 descriptors, so 9,000 is about the most that fits. The {TargetIdleConnections:N0} column is RSS before + {TargetIdleConnections:N0} × " +
             "the measured per-connection cost (a linear extrapolation, not a measurement). Every connection echoed one byte " +
             "through the proxy before it counted, then stayed idle; after the idle wait a sample of them echoed again:");
         foreach (var s in _report.IdleSamples)
         {
-            Line($"run {s.Run} {s.Proxy}: {s.Connections:N0} open, {s.Failed} failed, {s.StillAlive}/{s.Probed} probed still echo.  ");
+            string detail = s.Detail is { } d ? $" ({d})" : "";
+            Line($"run {s.Run} {s.Proxy}: {s.Connections:N0} open, {s.Failed} failed, {s.StillAlive}/{s.Probed} probed still echo{detail}.  ");
         }
 
         Line();
@@ -166,7 +167,7 @@ public sealed class MarkdownReport
         Line($"- HAProxy {e.HaproxyVersion}: mode tcp, `bind transparent`, `server 0.0.0.0:0` " +
             $"(original destination), nbthread 2, maxconn {r.HaproxyMaxConnections:N0} (the most HAProxy starts with under the " +
             $"{e.OpenFilesHardLimit:N0} open-files hard limit), no logging.");
-        Line($"- Servers in the server namespace: {e.NginxVersion} (2 workers, access log off, keep-alive unlimited), " +
+        Line($"- Servers in the server namespace: {e.NginxVersion.Replace("nginx version: ", "", StringComparison.Ordinal)} (2 workers, access log off, keep-alive unlimited), " +
             $"{FirstWords(e.IperfVersion)} -s, and the lab's echo server in a separate process. Clients: {FirstWords(e.WrkVersion)}, iperf3 -O 1.");
         Line($"- Kernel {e.Kernel}, {e.Cores} × {e.Cpu}. Whole benchmark took {r.Duration.TotalMinutes:0.0} min.");
         Line();

@@ -18,7 +18,9 @@ public sealed record ListenerSettings(
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(relay);
-        return new ListenerSettings(listener.Name, listener.Mode, listener.Port, listener.Nat ?? relay.Nat,
+        // REDIRECT clients are local processes: spoofing their address would collide with their own socket.
+        var nat = listener.Mode == ListenerMode.Redirect ? NatMode.Auto : listener.Nat ?? relay.Nat;
+        return new ListenerSettings(listener.Name, listener.Mode, listener.Port, nat,
             relay.ConnectTimeout, relay.IdleTimeout, relay.UpstreamMark, relay.NoDelay);
     }
 }

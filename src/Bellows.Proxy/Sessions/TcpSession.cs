@@ -27,7 +27,7 @@ public sealed class TcpSession
     private readonly PinnedBufferPool _pool;
     private readonly IRelayAccounting _accounting;
     private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly CancellationTokenSource _connectAbort = new();
+    private CancellationTokenSource? _connecting;
     private FirstCloseReason _earlyReason;
     private DuplexRelay? _relay;
     private IPEndPoint? _destination;
@@ -94,10 +94,6 @@ public sealed class TcpSession
             server?.Dispose();
             return Record();
         }
-        finally
-        {
-            _connectAbort.Dispose();
-        }
     }
 
     /// <summary>Ends the session from the outside (idle timeout, shutdown deadline).</summary>
@@ -114,11 +110,11 @@ public sealed class TcpSession
         {
             try
             {
-                _connectAbort.Cancel();
+                Volatile.Read(ref _connecting)?.Cancel();
             }
             catch (ObjectDisposedException)
             {
-                // Connect already finished; the relay will see the reason when it starts.
+                // Connect already finished; the relay sees the reason when it starts.
             }
         }
     }
@@ -142,6 +138,11 @@ public sealed class TcpSession
     private async Task<Socket?> ConnectAsync(IPEndPoint destination)
     {
         var server = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+
+        // The timeout's timer lives only while connecting: a CTS kept for the whole session would leave
+        // one pending timer per connection behind.
+        using var connecting = new CancellationTokenSource(_listener.ConnectTimeout);
+        Volatile.Write(ref _connecting, connecting);
         try
         {
             if (_listener.NoDelay)
@@ -163,8 +164,7 @@ public sealed class TcpSession
                 server.Bind(ClientEndPoint);
             }
 
-            _connectAbort.CancelAfter(_listener.ConnectTimeout);
-            await server.ConnectAsync(destination, _connectAbort.Token).ConfigureAwait(false);
+            await server.ConnectAsync(destination, connecting.Token).ConfigureAwait(false);
             return server;
         }
         catch (OperationCanceledException)
@@ -174,6 +174,10 @@ public sealed class TcpSession
         catch (SocketException e)
         {
             _earlyReason.TrySet(CloseReason.FromSocketError(CloseSide.Server, e.SocketErrorCode));
+        }
+        finally
+        {
+            Volatile.Write(ref _connecting, null);
         }
 
         server.Dispose();

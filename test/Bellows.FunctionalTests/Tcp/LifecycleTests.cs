@@ -13,7 +13,7 @@ public sealed class LifecycleLab : LabFixture
     protected override LabOptions Options => new() { Prefix = "ftlife", DrainSeconds = 2 };
 
     protected override string? ConfigText => LabConfigWriter.Render(Options, Lab.Topology.ManagementSocket)
-        .Replace("\"relay\": {", "\"relay\": { \"idle_timeout\": 2,", StringComparison.Ordinal);
+        .Replace("\"relay\": {", "\"relay\": { \"idle_timeout\": 2, \"connect_timeout\": 1,", StringComparison.Ordinal);
 }
 
 public class LifecycleTests(LifecycleLab fixture) : IClassFixture<LifecycleLab>
@@ -32,6 +32,18 @@ public class LifecycleTests(LifecycleLab fixture) : IClassFixture<LifecycleLab>
         Assert.InRange(watch.Elapsed.TotalSeconds, 1.0, 4.5);
         await fixture.WaitForSessionLineAsync("dst=198.18.1.2:7007 ", "reason=proxy-idle-timeout");
         await fixture.AssertQuiescentAsync();
+    }
+
+    [Fact]
+    public async Task UnreachableUpstream_ClientResetAtConnectTimeout()
+    {
+        // Nobody owns 198.18.1.99 on the server link: ARP never answers, the connect times out after 1 s.
+        var watch = Stopwatch.StartNew();
+        var result = await fixture.Lab.CurlAsync("http://198.18.1.99:7010/");
+        watch.Stop();
+        Assert.Equal(56, result.ExitCode);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.8, 2.9);
+        await fixture.WaitForSessionLineAsync("dst=198.18.1.99:7010 ", "reason=server-connect-timeout");
     }
 
     [Fact]
