@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Bellows' lab, tests and benchmarks drive. Needs root; idempotent.
 set -euo pipefail
-packages=(nftables iproute2 curl socat iperf3 procps openssl dnsutils)
+packages=(nftables iproute2 curl socat iperf3 procps openssl dnsutils dnsmasq-base)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,8 @@ public sealed record BellowsConfig
     [
         new ListenerConfig { Name = "tcp", Mode = ListenerMode.Tproxy, Port = 50080 },
         new ListenerConfig { Name = "redir-tcp", Mode = ListenerMode.Redirect, Port = 51080 },
+        new ListenerConfig { Name = "udp", Mode = ListenerMode.Tproxy, Protocol = ListenerProtocol.Udp, Port = 50080 },
+        new ListenerConfig { Name = "redir-dns", Mode = ListenerMode.Redirect, Protocol = ListenerProtocol.Udp, Port = 51053 },
     ];
 
     /// <summary>The configuration used when there is no file, or the file is empty or <c>{}</c>.</summary>
@@ -32,6 +34,12 @@ public sealed record BellowsConfig
     /// <summary>JSON <c>relay</c>.</summary>
     public RelayConfig Relay { get; init; } = new();
 
+    /// <summary>JSON <c>udp</c>.</summary>
+    public UdpConfig Udp { get; init; } = new();
+
+    /// <summary>JSON <c>dns</c>.</summary>
+    public DnsConfig Dns { get; init; } = new();
+
     /// <summary>JSON <c>limits</c>.</summary>
     public LimitsConfig Limits { get; init; } = new();
 
@@ -50,6 +58,8 @@ public sealed record BellowsConfig
         && (ReferenceEquals(this, other)
             || (Listeners.SequenceEqual(other.Listeners)
                 && Relay == other.Relay
+                && Udp == other.Udp
+                && Dns == other.Dns
                 && Limits == other.Limits
                 && Shutdown == other.Shutdown
                 && Logging == other.Logging
@@ -65,6 +75,8 @@ public sealed record BellowsConfig
         }
 
         hash.Add(Relay);
+        hash.Add(Udp);
+        hash.Add(Dns);
         hash.Add(Limits);
         hash.Add(Shutdown);
         hash.Add(Logging);

@@ -2,9 +2,12 @@
 
 namespace Bellows.Config;
 
-/// <summary>Transport protocol of a listener. UDP is added by a later issue, so switch over this enum exhaustively.</summary>
+/// <summary>Transport protocol of a listener.</summary>
 public enum ListenerProtocol
 {
     /// <summary>JSON <c>"tcp"</c>.</summary>
     Tcp,
+
+    /// <summary>JSON <c>"udp"</c>: datagram flows (TPROXY), or DNS to the nameservers (REDIRECT).</summary>
+    Udp,
 }

@@ -19,7 +19,10 @@ public static class LabConfigWriter
               "listeners": [
                 { "name": "tcp", "mode": "tproxy", "port": 50080, "acceptors": {{options.Acceptors}}, "workers": {{options.Workers}}, "acceptor_mode": "{{mode}}" },
                 { "name": "redir-tcp", "mode": "redirect", "port": 51080, "acceptors": 1, "workers": {{options.Workers}} },
+                { "name": "udp", "mode": "tproxy", "protocol": "udp", "port": 50080, "acceptors": {{options.Acceptors}}, "workers": {{options.Workers}}, "acceptor_mode": "{{mode}}" },
+                { "name": "redir-dns", "mode": "redirect", "protocol": "udp", "port": 51053, "acceptors": 1, "workers": {{options.Workers}} },
               ],
+              "dns": { "nameservers": [ "{{Network.LabTopology.ServerV4}}" ] },
               "relay": { "nat": "{{nat}}", "upstream_mark": {{options.UpstreamMark}} },
               "limits": { "max_sessions": {{options.MaxSessions}} },
               "shutdown": { "drain": {{options.DrainSeconds}} },

@@ -12,7 +12,8 @@ namespace Bellows.Lab;
 /// </summary>
 public sealed class LabEnvironment : IAsyncDisposable
 {
-    private readonly List<LabTcpServer> _servers = [];
+    private readonly List<IDisposable> _servers = [];
+    private LabDnsServer? _dns;
 
     private LabEnvironment(LabOptions options)
     {
@@ -22,6 +23,8 @@ public sealed class LabEnvironment : IAsyncDisposable
         {
             TproxyPorts = options.TproxyPorts,
             RedirectPorts = options.RedirectPorts,
+            UdpTproxyPorts = options.UdpTproxyPorts,
+            DnsRedirectListenerPort = 51053,
             InputInterfaces = [LabTopology.GatewayClientInterface],
             UpstreamMark = options.UpstreamMark,
         };
@@ -47,12 +50,18 @@ public sealed class LabEnvironment : IAsyncDisposable
         }
 
         var lab = new LabEnvironment(options);
+        Directory.CreateDirectory(lab.WorkDirectory);
         try
         {
             await LabNetwork.UpAsync(lab.Topology, lab.Diversion).ConfigureAwait(false);
             if (options.StartServers)
             {
                 lab.StartServers();
+            }
+
+            if (options.StartDns)
+            {
+                lab._dns = await LabDnsServer.StartAsync(lab.Topology.Server, lab.WorkDirectory).ConfigureAwait(false);
             }
         }
         catch
@@ -72,7 +81,6 @@ public sealed class LabEnvironment : IAsyncDisposable
             throw new LabException("bellows already runs in this lab");
         }
 
-        Directory.CreateDirectory(WorkDirectory);
         string configPath = Path.Combine(WorkDirectory, "bellows.jsonc");
         await File.WriteAllTextAsync(configPath, configText ?? LabConfigWriter.Render(Options, Topology.ManagementSocket)).ConfigureAwait(false);
         Bellows = await BellowsProcess.StartAsync(Topology.Gateway, configPath, Topology.ManagementSocket, echo).ConfigureAwait(false);
@@ -101,6 +109,11 @@ public sealed class LabEnvironment : IAsyncDisposable
         }
 
         _servers.Clear();
+        if (_dns is not null)
+        {
+            await _dns.DisposeAsync().ConfigureAwait(false);
+        }
+
         await LabNetwork.DownAsync(Topology).ConfigureAwait(false);
         if (Directory.Exists(WorkDirectory))
         {
@@ -111,12 +124,15 @@ public sealed class LabEnvironment : IAsyncDisposable
     private void StartServers()
     {
         var ns = Topology.Server;
-        _servers.Add(new LabHttpServer(ns, Options.HttpPorts));
-        _servers.Add(new LabEchoServer(ns, Options.EchoPort));
-        _servers.Add(new LabHalfCloseServer(ns, Options.HalfClosePort));
-        foreach (var server in _servers)
+        LabTcpServer[] tcp = [new LabHttpServer(ns, Options.HttpPorts), new LabEchoServer(ns, Options.EchoPort), new LabHalfCloseServer(ns, Options.HalfClosePort)];
+        foreach (var server in tcp)
         {
             server.Start();
+            _servers.Add(server);
         }
+
+        var udp = new LabUdpServer(ns, Options.UdpEchoPort);
+        udp.Start();
+        _servers.Add(udp);
     }
 }

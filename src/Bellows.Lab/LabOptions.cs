@@ -19,6 +19,15 @@ public sealed record LabOptions
     /// <summary>Ports the gateway TPROXYs from the client side to Bellows.</summary>
     public IReadOnlyList<string> TproxyPorts { get; init; } = ["80", "5201", "7000-7099", "7777"];
 
+    /// <summary>UDP ports the gateway TPROXYs from the client side to Bellows.</summary>
+    public IReadOnlyList<string> UdpTproxyPorts { get; init; } = ["53", "4433", "7000-7099"];
+
+    /// <summary>UDP echo (and, one port up, "whoami") servers in the server namespace.</summary>
+    public int UdpEchoPort { get; init; } = 7007;
+
+    /// <summary>Start dnsmasq in the server namespace as the lab's DNS server (A, AAAA, a long TXT).</summary>
+    public bool StartDns { get; init; } = true;
+
     /// <summary>Ports the gateway's own processes reach through Bellows' REDIRECT listener.</summary>
     public IReadOnlyList<string> RedirectPorts { get; init; } = ["7100-7199"];
 

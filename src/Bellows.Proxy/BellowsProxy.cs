@@ -4,6 +4,7 @@ using Bellows.Config;
 using Bellows.Proxy.Listeners;
 using Bellows.Proxy.Sessions;
 using Bellows.Proxy.Status;
+using Bellows.Proxy.Udp;
 using Bellows.Proxy.Workers;
 using Bellows.Transport.Buffers;
 using Bellows.Transport.Interop;
@@ -21,7 +22,7 @@ public sealed class BellowsProxy : IAsyncDisposable
 
     private readonly BellowsConfig _config;
     private readonly ILogger _logger;
-    private readonly List<TcpListenerGroup> _listeners = [];
+    private readonly List<IListenerGroup> _listeners = [];
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _fdLimit;
@@ -41,8 +42,9 @@ public sealed class BellowsProxy : IAsyncDisposable
         {
             foreach (var listener in config.Listeners.Where(l => l.Enabled))
             {
-                _listeners.Add(new TcpListenerGroup(listener, config.Relay, config.Limits.HandoffQueue, Pool, Budget, loggers,
-                    config.Logging.SessionLog));
+                _listeners.Add(listener.Protocol == ListenerProtocol.Udp
+                    ? new UdpListenerGroup(listener, config, Pool, Budget, loggers)
+                    : new TcpListenerGroup(listener, config.Relay, config.Limits.HandoffQueue, Pool, Budget, loggers, config.Logging.SessionLog));
             }
         }
         catch
@@ -60,7 +62,7 @@ public sealed class BellowsProxy : IAsyncDisposable
 
     public SessionBudget Budget { get; }
 
-    public IReadOnlyList<TcpListenerGroup> Listeners => _listeners;
+    public IReadOnlyList<IListenerGroup> Listeners => _listeners;
 
     public void Start()
     {

@@ -12,7 +12,13 @@ internal static class Choices
 
     public static readonly ChoiceTable<ListenerProtocol> Protocols = new(
         StringComparison.Ordinal,
-        ("tcp", ListenerProtocol.Tcp));
+        ("tcp", ListenerProtocol.Tcp),
+        ("udp", ListenerProtocol.Udp));
+
+    public static readonly ChoiceTable<DnsSelection> DnsSelections = new(
+        StringComparison.Ordinal,
+        ("round-robin", DnsSelection.RoundRobin),
+        ("first-alive", DnsSelection.FirstAlive));
 
     public static readonly ChoiceTable<NatMode> NatModes = new(
         StringComparison.Ordinal,

@@ -14,6 +14,8 @@ internal static class ForeignKeys
     private static readonly (string Section, string Key, string Warning)[] s_known =
     [
         ("", "version", "ignored: Bellows does not read a config version"),
+        ("", "udp_quick_ports", "ignored: Smithproxy's udp_quick_ports is a no-op there too; every UDP flow is a connected (\"cooked\") flow"),
+        ("udp", "udp_quick_ports", "ignored: Smithproxy's udp_quick_ports is a no-op there too; every UDP flow is a connected (\"cooked\") flow"),
     ];
 
     public static bool TryGetWarning(string section, string key, [NotNullWhen(true)] out string? warning)

@@ -1,7 +1,10 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Bellows.Proxy.Listeners;
+using Bellows.Proxy.Sessions;
 using Bellows.Proxy.Workers;
+using Bellows.Transport.Buffers;
 using Bellows.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +25,9 @@ public sealed class TcpAcceptor
     private const int MaxBackoffMs = 1000;
 
     private readonly Socket _listenSocket;
-    private readonly ChannelWriter<Socket>[] _outboxes;
+    private readonly ChannelWriter<IProxySession>[] _outboxes;
+    private readonly ListenerSettings _settings;
+    private readonly PinnedBufferPool _pool;
     private readonly Worker[] _workers;
     private readonly SessionBudget _budget;
     private readonly WorkerSelector _selector;
@@ -32,11 +37,13 @@ public sealed class TcpAcceptor
     private long _rejected;
     private long _errors;
 
-    public TcpAcceptor(int index, string listener, Socket listenSocket, ChannelWriter<Socket>[] outboxes, Worker[] workers,
-        SessionBudget budget, ILogger logger)
+    public TcpAcceptor(int index, ListenerSettings settings, Socket listenSocket, ChannelWriter<IProxySession>[] outboxes, Worker[] workers,
+        SessionBudget budget, PinnedBufferPool pool, ILogger logger)
     {
         Index = index;
-        _listener = listener;
+        _settings = settings;
+        _pool = pool;
+        _listener = settings.Name;
         _listenSocket = listenSocket;
         _outboxes = outboxes;
         _workers = workers;
@@ -100,34 +107,24 @@ public sealed class TcpAcceptor
             return;
         }
 
-        int first = _selector.Choose(_workers);
-        if (TryWrite(first, client))
+        TcpSession session;
+        try
         {
+            session = new TcpSession(client, _settings, _pool);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The client went away between accept and hand-off.
+            _budget.Release();
+            SocketCloser.Reset(client);
             return;
         }
 
-        for (int j = 0; j < _workers.Length; j++)
+        if (!Handoff.TryDispatch(_selector, _workers, _outboxes, session))
         {
-            if (j != first && TryWrite(j, client))
-            {
-                return;
-            }
+            _budget.Release();
+            Reject(client, "all worker queues full");
         }
-
-        _budget.Release();
-        Reject(client, "all worker queues full");
-    }
-
-    private bool TryWrite(int worker, Socket client)
-    {
-        _workers[worker].NoteQueued();
-        if (_outboxes[worker].TryWrite(client))
-        {
-            return true;
-        }
-
-        _workers[worker].NoteQueueRejected();
-        return false;
     }
 
     private void Reject(Socket client, string why)

@@ -7,6 +7,14 @@ public sealed record DiversionOptions
     /// <summary>Destination ports of routed traffic sent to the TPROXY listener ("80", "7000-7999").</summary>
     public IReadOnlyList<string> TproxyPorts { get; init; } = ["80"];
 
+    /// <summary>Destination ports of routed UDP sent to the UDP TPROXY listener ("53", "443").</summary>
+    public IReadOnlyList<string> UdpTproxyPorts { get; init; } = [];
+
+    public int UdpTproxyListenerPort { get; init; } = 50080;
+
+    /// <summary>Locally originated DNS (udp/53) goes to the DNS REDIRECT listener when this is not 0 (Smithproxy: 51053).</summary>
+    public int DnsRedirectListenerPort { get; init; }
+
     /// <summary>Destination ports of locally originated traffic sent to the REDIRECT listener.</summary>
     public IReadOnlyList<string> RedirectPorts { get; init; } = [];
 

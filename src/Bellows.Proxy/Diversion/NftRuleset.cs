@@ -26,22 +26,36 @@ public static class NftRuleset
         sb.Append(inv, $"table inet {options.TableName} {{\n");
         sb.Append("  chain divert {\n");
         sb.Append("    type filter hook prerouting priority mangle; policy accept;\n");
-        sb.Append(inv, $"    meta l4proto tcp socket transparent 1 meta mark set {mark} accept\n");
+        sb.Append(inv, $"    meta l4proto {{ tcp, udp }} socket transparent 1 meta mark set {mark} accept\n");
+        string iif = options.InputInterfaces.Count > 0 ? $"iifname {{ {string.Join(", ", options.InputInterfaces.Select(i => $"\"{i}\""))} }} " : "";
         if (options.TproxyPorts.Count > 0)
         {
-            string iif = options.InputInterfaces.Count > 0 ? $"iifname {{ {string.Join(", ", options.InputInterfaces.Select(i => $"\"{i}\""))} }} " : "";
             sb.Append(inv, $"    {iif}meta l4proto tcp tcp dport {{ {string.Join(", ", options.TproxyPorts)} }} tproxy to :{options.TproxyListenerPort} meta mark set {mark} accept\n");
         }
 
+        if (options.UdpTproxyPorts.Count > 0)
+        {
+            sb.Append(inv, $"    {iif}meta l4proto udp udp dport {{ {string.Join(", ", options.UdpTproxyPorts)} }} tproxy to :{options.UdpTproxyListenerPort} meta mark set {mark} accept\n");
+        }
+
         sb.Append("  }\n");
-        if (options.RedirectPorts.Count > 0)
+        if (options.RedirectPorts.Count > 0 || options.DnsRedirectListenerPort != 0)
         {
             sb.Append("  chain local_redirect {\n");
             sb.Append("    type nat hook output priority -100; policy accept;\n");
             sb.Append(options.UpstreamMark != 0
                 ? $"    meta mark 0x{options.UpstreamMark.ToString("x", inv)} return\n"
                 : "    meta skuid 0 return\n");
-            sb.Append(inv, $"    meta l4proto tcp tcp dport {{ {string.Join(", ", options.RedirectPorts)} }} redirect to :{options.RedirectListenerPort}\n");
+            if (options.RedirectPorts.Count > 0)
+            {
+                sb.Append(inv, $"    meta l4proto tcp tcp dport {{ {string.Join(", ", options.RedirectPorts)} }} redirect to :{options.RedirectListenerPort}\n");
+            }
+
+            if (options.DnsRedirectListenerPort != 0)
+            {
+                sb.Append(inv, $"    meta l4proto udp udp dport 53 redirect to :{options.DnsRedirectListenerPort}\n");
+            }
+
             sb.Append("  }\n");
         }
 

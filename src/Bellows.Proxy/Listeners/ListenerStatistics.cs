@@ -1,5 +1,6 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Proxy.Acceptors;
+using Bellows.Proxy.Udp;
 using Bellows.Proxy.Workers;
 
 namespace Bellows.Proxy.Listeners;
@@ -11,4 +12,6 @@ public sealed record ListenerStatistics(
     int Port,
     string AcceptorMode,
     IReadOnlyList<AcceptorStatistics> Acceptors,
-    IReadOnlyList<WorkerStatistics> Workers);
+    IReadOnlyList<WorkerStatistics> Workers,
+    string Protocol,
+    UdpFlowStatistics? Flows);

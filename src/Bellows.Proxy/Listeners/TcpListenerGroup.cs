@@ -15,13 +15,13 @@ namespace Bellows.Proxy.Listeners;
 /// One configured TCP listener: its listening sockets (one per address, or N per address with SO_REUSEPORT),
 /// its acceptors, its M workers and the hand-off mesh between them.
 /// </summary>
-public sealed class TcpListenerGroup : IDisposable
+public sealed class TcpListenerGroup : IListenerGroup
 {
     private readonly ListenerConfig _config;
     private readonly List<Socket> _sockets = [];
     private readonly TcpAcceptor[] _acceptors;
     private readonly Worker[] _workers;
-    private readonly HandoffMesh<Socket> _mesh;
+    private readonly HandoffMesh<IProxySession> _mesh;
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _stopWorkers = new();
     private Task _acceptorsDone = Task.CompletedTask;
@@ -62,12 +62,12 @@ public sealed class TcpListenerGroup : IDisposable
 
         var sessionLogger = loggers.CreateLogger("Bellows.Session");
         _workers = Enumerable.Range(0, workers)
-            .Select(j => new Worker(j, Settings, pool, budget, sessionLogger, logSessions))
+            .Select(j => new Worker(j, budget, sessionLogger, logSessions))
             .ToArray();
-        _mesh = new HandoffMesh<Socket>(listenSockets.Count, workers, handoffCapacity);
+        _mesh = new HandoffMesh<IProxySession>(listenSockets.Count, workers, handoffCapacity);
         var acceptorLogger = loggers.CreateLogger("Bellows.Acceptor");
         _acceptors = listenSockets
-            .Select((socket, i) => new TcpAcceptor(i, config.Name, socket, _mesh.WritersOf(i), _workers, budget, acceptorLogger))
+            .Select((socket, i) => new TcpAcceptor(i, Settings, socket, _mesh.WritersOf(i), _workers, budget, pool, acceptorLogger))
             .ToArray();
     }
 
@@ -120,7 +120,9 @@ public sealed class TcpListenerGroup : IDisposable
         _config.Port,
         _config.AcceptorMode.ToString().ToLowerInvariant(),
         _acceptors.Select(a => a.GetStatistics()).ToArray(),
-        _workers.Select(w => w.GetStatistics()).ToArray());
+        _workers.Select(w => w.GetStatistics()).ToArray(),
+        "tcp",
+        null);
 
     public void Dispose()
     {

@@ -27,6 +27,9 @@ public enum CloseKind : byte
     /// <summary>No original destination could be found, or it points back at Bellows.</summary>
     NoDestination,
 
+    /// <summary>A UDP flow ended to make room for a new one (flow table or descriptor budget full).</summary>
+    Evicted,
+
     /// <summary>Any other socket error; the SocketError is kept next to it.</summary>
     Error,
 }

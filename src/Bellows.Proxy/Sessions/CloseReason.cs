@@ -47,6 +47,7 @@ public readonly record struct CloseReason(CloseSide Side, CloseKind Kind, Socket
             CloseKind.IdleTimeout => "idle-timeout",
             CloseKind.Shutdown => "shutdown",
             CloseKind.NoDestination => "no-destination",
+            CloseKind.Evicted => "evicted",
             _ => "error",
         };
         return Error is SocketError.Success or SocketError.ConnectionReset or SocketError.ConnectionRefused

@@ -6,7 +6,9 @@ using Bellows.Config;
 using Bellows.Proxy.Listeners;
 using Bellows.Proxy.Relay;
 using Bellows.Transport.Buffers;
+using Bellows.Proxy.Workers;
 using Bellows.Transport.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace Bellows.Proxy.Sessions;
 
@@ -20,40 +22,61 @@ namespace Bellows.Proxy.Sessions;
 /// 3. relay both ways until both directions end (<see cref="DuplexRelay"/>);
 /// 4. report a <see cref="SessionRecord"/> with the first close reason.
 /// </remarks>
-public sealed class TcpSession
+public sealed class TcpSession : IProxySession
 {
     private readonly Socket _client;
     private readonly ListenerSettings _listener;
     private readonly PinnedBufferPool _pool;
-    private readonly IRelayAccounting _accounting;
+    private IRelayAccounting _accounting = NoAccounting.Instance;
     private readonly long _started = Stopwatch.GetTimestamp();
     private CancellationTokenSource? _connecting;
     private FirstCloseReason _earlyReason;
     private DuplexRelay? _relay;
     private IPEndPoint? _destination;
 
-    public TcpSession(Socket client, ListenerSettings listener, PinnedBufferPool pool, IRelayAccounting accounting, int worker)
+    public TcpSession(Socket client, ListenerSettings listener, PinnedBufferPool pool)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _listener = listener;
         _pool = pool;
-        _accounting = accounting;
-        Worker = worker;
         Id = SessionIds.Next();
         ClientEndPoint = SafeRemote(client);
     }
 
     public long Id { get; }
 
-    public int Worker { get; }
+    public int Worker { get; private set; } = -1;
+
+    public TimeSpan IdleTimeout => _listener.IdleTimeout;
+
+    /// <summary>Set when the session has ended.</summary>
+    public SessionRecord? Record { get; private set; }
 
     public IPEndPoint ClientEndPoint { get; }
 
     /// <summary>Tick of the last activity; the worker's idle scan compares it with the idle timeout.</summary>
     public long LastActivity => _relay?.LastActivity ?? long.MaxValue;
 
-    public async Task<SessionRecord> RunAsync()
+    public async Task RunAsync(Worker owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        Worker = owner.Index;
+        _accounting = owner;
+        Record = await RunCoreAsync().ConfigureAwait(false);
+    }
+
+    public void LogClosed(ILogger logger)
+    {
+        if (Record is not null)
+        {
+            SessionLog.Closed(logger, Record);
+        }
+    }
+
+    public void Reject() => SocketCloser.Reset(_client);
+
+    private async Task<SessionRecord> RunCoreAsync()
     {
         Socket? server = null;
         try
@@ -64,7 +87,7 @@ public sealed class TcpSession
             {
                 _earlyReason.TrySet(new CloseReason(CloseSide.Proxy, CloseKind.NoDestination));
                 SocketCloser.Reset(_client);
-                return Record();
+                return CreateRecord();
             }
 
             // :: Step 2
@@ -72,7 +95,7 @@ public sealed class TcpSession
             if (server is null)
             {
                 SocketCloser.Reset(_client);
-                return Record();
+                return CreateRecord();
             }
 
             // :: Step 3
@@ -83,7 +106,7 @@ public sealed class TcpSession
             }
 
             await _relay.RunAsync().ConfigureAwait(false);
-            return Record();
+            return CreateRecord();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -92,7 +115,7 @@ public sealed class TcpSession
                 : new CloseReason(CloseSide.Proxy, CloseKind.Shutdown));
             SocketCloser.Reset(_client);
             server?.Dispose();
-            return Record();
+            return CreateRecord();
         }
     }
 
@@ -184,7 +207,7 @@ public sealed class TcpSession
         return null;
     }
 
-    private SessionRecord Record()
+    private SessionRecord CreateRecord()
     {
         var reason = _relay is { Reason.IsNone: false } relay ? relay.Reason : _earlyReason.Value;
 

@@ -37,5 +37,11 @@ public sealed class SessionBudget
         return false;
     }
 
+    /// <summary>
+    /// Takes a slot even when full: used right after evicting a UDP flow, whose sockets are already closed
+    /// (so the descriptors are free) but whose slot is released only when its task finishes a moment later.
+    /// </summary>
+    public void ForceAcquire() => Interlocked.Increment(ref _live);
+
     public void Release() => Interlocked.Decrement(ref _live);
 }

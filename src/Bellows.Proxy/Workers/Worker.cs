@@ -1,12 +1,8 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Threading.Channels;
-using Bellows.Proxy.Listeners;
 using Bellows.Proxy.Relay;
 using Bellows.Proxy.Sessions;
-using Bellows.Transport.Buffers;
-using Bellows.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Bellows.Proxy.Workers;
@@ -24,9 +20,7 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
 {
     private static readonly TimeSpan s_scanPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<long, TcpSession> _sessions = new();
-    private readonly ListenerSettings _listener;
-    private readonly PinnedBufferPool _pool;
+    private readonly ConcurrentDictionary<long, IProxySession> _sessions = new();
     private readonly SessionBudget _budget;
     private readonly ILogger _sessionLogger;
     private readonly bool _logSessions;
@@ -35,11 +29,9 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
     private long _bytes;
     private long _queued;
 
-    public Worker(int index, ListenerSettings listener, PinnedBufferPool pool, SessionBudget budget, ILogger sessionLogger, bool logSessions)
+    public Worker(int index, SessionBudget budget, ILogger sessionLogger, bool logSessions)
     {
         Index = index;
-        _listener = listener;
-        _pool = pool;
         _budget = budget;
         _sessionLogger = sessionLogger;
         _logSessions = logSessions;
@@ -59,7 +51,7 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
     internal void NoteQueueRejected() => Interlocked.Decrement(ref _queued);
 
     /// <summary>Reads every acceptor's channel to this worker, and scans for idle sessions, until the channels complete.</summary>
-    public Task RunAsync(IReadOnlyList<ChannelReader<Socket>> inboxes, CancellationToken stopping)
+    public Task RunAsync(IReadOnlyList<ChannelReader<IProxySession>> inboxes, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(inboxes);
         var loops = inboxes.Select(ReadInboxAsync).Append(ScanIdleAsync(stopping));
@@ -78,15 +70,14 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
         }
     }
 
-    /// <summary>Times out sessions idle for longer than the listener's idle timeout.</summary>
+    /// <summary>Times out sessions idle for longer than their idle timeout.</summary>
     public int ScanIdle(long now)
     {
-        long limit = (long)_listener.IdleTimeout.TotalMilliseconds;
         int expired = 0;
         foreach (var session in _sessions.Values)
         {
             long last = session.LastActivity;
-            if (last != long.MaxValue && now - last > limit)
+            if (last != long.MaxValue && now - last > (long)session.IdleTimeout.TotalMilliseconds)
             {
                 session.Abort(new CloseReason(CloseSide.Proxy, CloseKind.IdleTimeout));
                 expired++;
@@ -96,45 +87,31 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
         return expired;
     }
 
-    private async Task ReadInboxAsync(ChannelReader<Socket> inbox)
+    private async Task ReadInboxAsync(ChannelReader<IProxySession> inbox)
     {
         while (await inbox.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (inbox.TryRead(out var socket))
+            while (inbox.TryRead(out var session))
             {
                 Interlocked.Decrement(ref _queued);
-                Start(socket);
+                Start(session);
             }
         }
     }
 
-    private void Start(Socket socket)
+    private void Start(IProxySession session)
     {
-        TcpSession session;
-        try
-        {
-            session = new TcpSession(socket, _listener, _pool, this, Index);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The client went away between accept and hand-off.
-            SocketCloser.Reset(socket);
-            _budget.Release();
-            return;
-        }
-
         _sessions[session.Id] = session;
         Interlocked.Increment(ref _live);
         Interlocked.Increment(ref _handled);
         _ = RunSessionAsync(session);
     }
 
-    private async Task RunSessionAsync(TcpSession session)
+    private async Task RunSessionAsync(IProxySession session)
     {
-        SessionRecord record;
         try
         {
-            record = await session.RunAsync().ConfigureAwait(false);
+            await session.RunAsync(this).ConfigureAwait(false);
         }
         finally
         {
@@ -145,7 +122,7 @@ public sealed class Worker : ILoadReporter, IRelayAccounting
 
         if (_logSessions)
         {
-            SessionLog.Closed(_sessionLogger, record);
+            session.LogClosed(_sessionLogger);
         }
     }
 

@@ -14,6 +14,11 @@ internal static unsafe partial class LibC
     public const int IpTransparent = 19;
     public const int Ipv6Transparent = 75;
     public const int SoOriginalDst = 80;     // SOL_IP; IP6T_SO_ORIGINAL_DST has the same number on SOL_IPV6
+    public const int IpRecvOrigDstAddr = 20;   // SOL_IP; cmsg type IP_ORIGDSTADDR has the same number
+    public const int Ipv6RecvOrigDstAddr = 74; // SOL_IPV6; cmsg type IPV6_ORIGDSTADDR has the same number
+    public const int MsgDontWait = 0x40;
+    public const int MsgTrunc = 0x20;
+    public const int Eagain = 11;
     public const int RlimitNofile = 7;
     public const int AfInet = 2;
     public const int AfInet6 = 10;
@@ -24,6 +29,29 @@ internal static unsafe partial class LibC
         public ulong Current;
         public ulong Maximum;
     }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr (x86_64/arm64 layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public byte* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public byte* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint recvmsg(nint fd, MsgHdr* message, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsockopt(nint fd, int level, int name, void* value, uint length);

@@ -10,7 +10,7 @@ public class NftRulesetTests
         string rules = NftRuleset.Render(new DiversionOptions { TproxyPorts = ["80", "7000-7099"], InputInterfaces = ["eth1"] });
         Assert.Contains("table inet bellows {", rules, StringComparison.Ordinal);
         Assert.Contains("type filter hook prerouting priority mangle;", rules, StringComparison.Ordinal);
-        Assert.Contains("meta l4proto tcp socket transparent 1 meta mark set 0x1 accept", rules, StringComparison.Ordinal);
+        Assert.Contains("meta l4proto { tcp, udp } socket transparent 1 meta mark set 0x1 accept", rules, StringComparison.Ordinal);
         Assert.Contains("iifname { \"eth1\" } meta l4proto tcp tcp dport { 80, 7000-7099 } tproxy to :50080 meta mark set 0x1 accept", rules, StringComparison.Ordinal);
         Assert.DoesNotContain("redirect", rules, StringComparison.Ordinal);
     }
@@ -22,6 +22,15 @@ public class NftRulesetTests
         Assert.Contains("type nat hook output priority -100;", rules, StringComparison.Ordinal);
         Assert.Contains("meta mark 0x2b return", rules, StringComparison.Ordinal);
         Assert.Contains("tcp dport { 8080 } redirect to :51080", rules, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_Udp_DivertsUdpPortsAndRedirectsLocalDns()
+    {
+        string rules = NftRuleset.Render(new DiversionOptions { TproxyPorts = [], UdpTproxyPorts = ["53", "443"], DnsRedirectListenerPort = 51053, UpstreamMark = 7 });
+        Assert.Contains("meta l4proto udp udp dport { 53, 443 } tproxy to :50080 meta mark set 0x1 accept", rules, StringComparison.Ordinal);
+        Assert.Contains("meta l4proto udp udp dport 53 redirect to :51053", rules, StringComparison.Ordinal);
+        Assert.DoesNotContain("tcp dport", rules, StringComparison.Ordinal);
     }
 
     [Fact]
