@@ -8,7 +8,8 @@ namespace Bellows.Config;
 /// </summary>
 public sealed record BellowsConfig
 {
-    // Smithproxy's defaults: the plaintext TPROXY port 50080 and the REDIRECT port plaintext + 1000.
+    // Smithproxy's defaults: TPROXY on the plaintext port 50080 (TCP and UDP), REDIRECT on that port + 1000, and
+    // redirected DNS on 51053 (its DNS port 50053 + 1000).
     private static readonly IReadOnlyList<ListenerConfig> s_defaultListeners =
     [
         new ListenerConfig { Name = "tcp", Mode = ListenerMode.Tproxy, Port = 50080 },

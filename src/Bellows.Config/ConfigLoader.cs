@@ -13,7 +13,7 @@ namespace Bellows.Config;
 /// <remarks>
 /// 1. Parse the text into a node tree that records where each key and value starts (a syntax error stops here).
 /// 2. Bind the tree to the records through one table of keys per section, starting from the defaults.
-/// 3. Check the rules that span listeners.
+/// 3. Check the rules that span listeners, then those that span sections.
 /// </remarks>
 public static class ConfigLoader
 {
@@ -50,10 +50,14 @@ public static class ConfigLoader
         // :: Step 1
         var root = JsoncParser.Parse(utf8, diagnostics);
 
-        // :: Steps 2 and 3
-        var config = root is null
-            ? null
-            : ObjectBinder.Bind(root, "", BellowsConfig.Default, RootFields.Table, diagnostics);
+        if (root is null)
+        {
+            return diagnostics.ToResult(null);
+        }
+
+        // :: Steps 2 and 3 (the listener rules run as the listeners are bound)
+        var config = ObjectBinder.Bind(root, "", BellowsConfig.Default, RootFields.Table, diagnostics);
+        DnsRedirectRule.Check(root, config, diagnostics);
         return diagnostics.ToResult(config);
     }
 }

@@ -2,10 +2,13 @@
 
 namespace Bellows.Config;
 
-/// <summary>DNS settings (JSON <c>dns</c>): where redirected DNS (the REDIRECT UDP listener) is sent.</summary>
+/// <summary>DNS settings (JSON <c>dns</c>): where the queries that a UDP REDIRECT listener receives are sent.</summary>
 public sealed record DnsConfig
 {
-    /// <summary>JSON <c>nameservers</c>: IP literals, port 53. Every one is used (Smithproxy keeps only the last).</summary>
+    /// <summary>
+    /// JSON <c>nameservers</c>: IP literals, each reached on port 53; empty by default. Every one is used (Smithproxy
+    /// keeps only the last). With none, a UDP REDIRECT listener drops every query. Assigning copies the list.
+    /// </summary>
     public IReadOnlyList<string> Nameservers
     {
         get;
@@ -16,11 +19,26 @@ public sealed record DnsConfig
         }
     } = [];
 
-    /// <summary>JSON <c>selection</c>: round-robin (default) or first-alive.</summary>
+    /// <summary>JSON <c>selection</c>: how a query picks among <see cref="Nameservers"/>.</summary>
     public DnsSelection Selection { get; init; } = DnsSelection.RoundRobin;
 
+    /// <summary>Value equality, including the nameservers element by element.</summary>
     public bool Equals(DnsConfig? other) =>
-        other is not null && Nameservers.SequenceEqual(other.Nameservers) && Selection == other.Selection;
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (Nameservers.SequenceEqual(other.Nameservers)
+                && Selection == other.Selection));
 
-    public override int GetHashCode() => HashCode.Combine(Nameservers.Count, Selection);
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var nameserver in Nameservers)
+        {
+            hash.Add(nameserver);
+        }
+
+        hash.Add(Selection);
+        return hash.ToHashCode();
+    }
 }

@@ -33,7 +33,7 @@ public sealed record ListenerConfig
         }
     } = s_defaultAddresses;
 
-    /// <summary>JSON <c>acceptors</c>: accepting threads; 0 means one per CPU. 0..256.</summary>
+    /// <summary>JSON <c>acceptors</c>: accepting (for UDP, receiving) threads; 0 means one per CPU. 0..256.</summary>
     public int Acceptors { get; init; }
 
     /// <summary>JSON <c>workers</c>: session workers; 0 means one per CPU. 0..256.</summary>
@@ -42,7 +42,7 @@ public sealed record ListenerConfig
     /// <summary>JSON <c>acceptor_mode</c>.</summary>
     public AcceptorMode AcceptorMode { get; init; } = AcceptorMode.ReusePort;
 
-    /// <summary>JSON <c>backlog</c>: the <c>listen(2)</c> backlog. 1..65535.</summary>
+    /// <summary>JSON <c>backlog</c>: the <c>listen(2)</c> backlog, TCP only. 1..65535.</summary>
     public int Backlog { get; init; } = 4096;
 
     /// <summary>JSON <c>enabled</c>: a disabled listener is validated but not opened.</summary>

@@ -17,7 +17,7 @@ public sealed record LabOptions
     public AcceptorMode AcceptorMode { get; init; } = AcceptorMode.ReusePort;
 
     /// <summary>Ports the gateway TPROXYs from the client side to Bellows.</summary>
-    public IReadOnlyList<string> TproxyPorts { get; init; } = ["80", "5201", "7000-7099", "7777"];
+    public IReadOnlyList<string> TproxyPorts { get; init; } = ["53", "80", "5201", "7000-7099", "7777"];
 
     /// <summary>UDP ports the gateway TPROXYs from the client side to Bellows.</summary>
     public IReadOnlyList<string> UdpTproxyPorts { get; init; } = ["53", "4433", "7000-7099"];

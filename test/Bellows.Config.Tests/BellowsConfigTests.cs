@@ -11,11 +11,12 @@ public class BellowsConfigTests
 
         Assert.Collection(
             listeners,
-            l => Assert.Equal(("tcp", ListenerMode.Tproxy, 50080), (l.Name, l.Mode, l.Port)),
-            l => Assert.Equal(("redir-tcp", ListenerMode.Redirect, 51080), (l.Name, l.Mode, l.Port)));
+            l => Assert.Equal(("tcp", ListenerMode.Tproxy, ListenerProtocol.Tcp, 50080), (l.Name, l.Mode, l.Protocol, l.Port)),
+            l => Assert.Equal(("redir-tcp", ListenerMode.Redirect, ListenerProtocol.Tcp, 51080), (l.Name, l.Mode, l.Protocol, l.Port)),
+            l => Assert.Equal(("udp", ListenerMode.Tproxy, ListenerProtocol.Udp, 50080), (l.Name, l.Mode, l.Protocol, l.Port)),
+            l => Assert.Equal(("redir-dns", ListenerMode.Redirect, ListenerProtocol.Udp, 51053), (l.Name, l.Mode, l.Protocol, l.Port)));
         Assert.All(listeners, l =>
         {
-            Assert.Equal(ListenerProtocol.Tcp, l.Protocol);
             Assert.Equal(["0.0.0.0", "::"], l.Addresses);
             Assert.Equal((0, 0, AcceptorMode.ReusePort, 4096, true, (NatMode?)null), (l.Acceptors, l.Workers, l.AcceptorMode, l.Backlog, l.Enabled, l.Nat));
         });
@@ -32,6 +33,12 @@ public class BellowsConfigTests
         Assert.Equal(65536, config.Relay.BufferSize);
         Assert.Equal(0, config.Relay.UpstreamMark);
         Assert.True(config.Relay.NoDelay);
+        Assert.Equal(
+            (TimeSpan.FromSeconds(120), 65536, 64),
+            (config.Udp.IdleTimeout, config.Udp.MaxFlows, config.Udp.EarlyQueue));
+        Assert.Equal(new Dictionary<int, TimeSpan> { [53] = TimeSpan.FromSeconds(5) }, config.Udp.PortIdleTimeouts);
+        Assert.Empty(config.Dns.Nameservers);
+        Assert.Equal(DnsSelection.RoundRobin, config.Dns.Selection);
         Assert.Equal((0, 1024, 128), (config.Limits.MaxSessions, config.Limits.HandoffQueue, config.Limits.FdReserve));
         Assert.Equal(TimeSpan.FromSeconds(2), config.Shutdown.Drain);
         Assert.Equal(("information", true, "text"), (config.Logging.Level, config.Logging.SessionLog, config.Logging.Format));
@@ -58,20 +65,39 @@ public class BellowsConfigTests
     [Fact]
     public void Equals_OneListenerChanged_AreNotEqual()
     {
+        // Same count, one element differs: the comparison must not stop at the list length.
         var changed = BellowsConfig.Default with
         {
-            Listeners = [BellowsConfig.Default.Listeners[0], BellowsConfig.Default.Listeners[1] with { Port = 1 }],
+            Listeners = [.. BellowsConfig.Default.Listeners.Select((l, i) => i == 3 ? l with { Port = 1 } : l)],
         };
 
+        Assert.Equal(BellowsConfig.Default.Listeners.Count, changed.Listeners.Count);
         Assert.NotEqual(BellowsConfig.Default, changed);
     }
 
-    [Fact]
-    public void Equals_SectionChanged_AreNotEqual()
+    [Theory]
+    [InlineData("relay")]
+    [InlineData("udp")]
+    [InlineData("dns")]
+    [InlineData("limits")]
+    [InlineData("shutdown")]
+    [InlineData("logging")]
+    [InlineData("management")]
+    public void Equals_SectionChanged_AreNotEqual(string section)
     {
-        var changed = BellowsConfig.Default with { Relay = BellowsConfig.Default.Relay with { NoDelay = false } };
+        var d = BellowsConfig.Default;
+        var changed = section switch
+        {
+            "relay" => d with { Relay = d.Relay with { NoDelay = false } },
+            "udp" => d with { Udp = d.Udp with { MaxFlows = 1 } },
+            "dns" => d with { Dns = d.Dns with { Selection = DnsSelection.FirstAlive } },
+            "limits" => d with { Limits = d.Limits with { FdReserve = 16 } },
+            "shutdown" => d with { Shutdown = d.Shutdown with { Drain = TimeSpan.Zero } },
+            "logging" => d with { Logging = d.Logging with { Format = "json" } },
+            _ => d with { Management = d.Management with { Socket = "" } },
+        };
 
-        Assert.NotEqual(BellowsConfig.Default, changed);
+        Assert.NotEqual(d, changed);
     }
 
     [Fact]

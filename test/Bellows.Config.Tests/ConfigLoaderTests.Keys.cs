@@ -33,7 +33,7 @@ public partial class ConfigLoaderTests
 
         Assert.Equal((2, 3, "colour"), (error.Line, error.Column, error.Key));
         Assert.Equal(
-            "unknown key 'colour'; known keys are listeners, relay, limits, shutdown, logging, management",
+            "unknown key 'colour'; known keys are listeners, relay, udp, dns, limits, shutdown, logging, management",
             error.Message);
     }
 

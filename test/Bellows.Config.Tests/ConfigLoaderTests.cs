@@ -12,7 +12,7 @@ public partial class ConfigLoaderTests
             {
               "name": "edge_1",
               "mode": "redirect",
-              "protocol": "tcp",
+              "protocol": "udp",
               "port": 8080,
               "addresses": ["10.0.0.1", "fd00::1"],
               "acceptors": 2,
@@ -32,6 +32,13 @@ public partial class ConfigLoaderTests
             "upstream_mark": 4660,
             "no_delay": false
           },
+          "udp": {
+            "idle_timeout": 30.5,
+            "port_idle_timeouts": { "53": 2, "123": 1 },
+            "max_flows": 1000,
+            "early_queue": 16
+          },
+          "dns": { "nameservers": ["10.0.0.53", "fd00::53"], "selection": "first-alive" },
           "limits": { "max_sessions": 5000, "handoff_queue": 64, "fd_reserve": 256 },
           "shutdown": { "drain": 0 },
           "logging": { "level": "debug", "session_log": false, "format": "json" },
@@ -66,7 +73,7 @@ public partial class ConfigLoaderTests
                 {
                     Name = "edge_1",
                     Mode = ListenerMode.Redirect,
-                    Protocol = ListenerProtocol.Tcp,
+                    Protocol = ListenerProtocol.Udp,
                     Port = 8080,
                     Addresses = ["10.0.0.1", "fd00::1"],
                     Acceptors = 2,
@@ -87,6 +94,14 @@ public partial class ConfigLoaderTests
                 UpstreamMark = 4660,
                 NoDelay = false,
             },
+            Udp = new UdpConfig
+            {
+                IdleTimeout = TimeSpan.FromMilliseconds(30_500),
+                PortIdleTimeouts = new Dictionary<int, TimeSpan> { [123] = TimeSpan.FromSeconds(1), [53] = TimeSpan.FromSeconds(2) },
+                MaxFlows = 1000,
+                EarlyQueue = 16,
+            },
+            Dns = new DnsConfig { Nameservers = ["10.0.0.53", "fd00::53"], Selection = DnsSelection.FirstAlive },
             Limits = new LimitsConfig { MaxSessions = 5000, HandoffQueue = 64, FdReserve = 256 },
             Shutdown = new ShutdownConfig { Drain = TimeSpan.Zero },
             Logging = new LoggingConfig { Level = "debug", SessionLog = false, Format = "json" },
@@ -106,11 +121,15 @@ public partial class ConfigLoaderTests
         var defaultListener = BellowsConfig.Default.Listeners[0];
 
         AssertAllDiffer(config.Relay, BellowsConfig.Default.Relay);
+        AssertAllDiffer(config.Udp, BellowsConfig.Default.Udp, nameof(UdpConfig.PortIdleTimeouts));
+        Assert.NotEqual(BellowsConfig.Default.Udp.PortIdleTimeouts, config.Udp.PortIdleTimeouts);
+        AssertAllDiffer(config.Dns, BellowsConfig.Default.Dns, nameof(DnsConfig.Nameservers));
+        Assert.NotEqual(BellowsConfig.Default.Dns.Nameservers, config.Dns.Nameservers);
         AssertAllDiffer(config.Limits, BellowsConfig.Default.Limits);
         AssertAllDiffer(config.Shutdown, BellowsConfig.Default.Shutdown);
         AssertAllDiffer(config.Logging, BellowsConfig.Default.Logging);
         AssertAllDiffer(config.Management, BellowsConfig.Default.Management);
-        AssertAllDiffer(config.Listeners[0], defaultListener, nameof(ListenerConfig.Protocol), nameof(ListenerConfig.Addresses));
+        AssertAllDiffer(config.Listeners[0], defaultListener, nameof(ListenerConfig.Addresses));
         Assert.NotEqual(defaultListener.Addresses, config.Listeners[0].Addresses);
     }
 

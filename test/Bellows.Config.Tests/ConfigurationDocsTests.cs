@@ -21,10 +21,17 @@ public class ConfigurationDocsTests
         }
 
         AddSection(data, "relay", RelayFields.Table.Keys);
+        AddSection(data, "udp", UdpFields.Table.Keys);
+        AddSection(data, "dns", DnsFields.Table.Keys);
         AddSection(data, "limits", LimitsFields.Table.Keys);
         AddSection(data, "shutdown", ShutdownFields.Table.Keys);
         AddSection(data, "logging", LoggingFields.Table.Keys);
         AddSection(data, "management", ManagementFields.Table.Keys);
+        foreach (var path in ForeignKeys.Paths)
+        {
+            data.Add(path);
+        }
+
         return data;
     }
 

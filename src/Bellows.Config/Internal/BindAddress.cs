@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace Bellows.Config.Internal;
 
-/// <summary>Parsing and overlap rules for listener bind addresses.</summary>
+/// <summary>Parsing and overlap rules for IP literals in the config: listener bind addresses and nameservers.</summary>
 internal static class BindAddress
 {
     /// <summary>
@@ -28,6 +28,12 @@ internal static class BindAddress
             : parsed.ToString() == text;
     }
 
+    /// <summary>Why <paramref name="text"/> failed <see cref="TryParse"/>, as a diagnostic message.</summary>
+    public static string ParseError(string text) =>
+        text.Contains('%', StringComparison.Ordinal)
+            ? $"'{text}' is not an IPv6 address with the scope of an existing interface"
+            : $"'{text}' is not an IP address; write an IPv4 address as a.b.c.d and IPv6 without brackets";
+
     /// <summary>
     /// Whether two sockets on the same port would collide: the same family and either the same address or one
     /// of them the wildcard. IPv6 sockets are V6ONLY, so "::" does not cover IPv4 addresses.
@@ -35,6 +41,7 @@ internal static class BindAddress
     public static bool Overlaps(IPAddress a, IPAddress b) =>
         a.AddressFamily == b.AddressFamily && (a.Equals(b) || IsWildcard(a) || IsWildcard(b));
 
-    private static bool IsWildcard(IPAddress address) =>
+    /// <summary>Whether <paramref name="address"/> is <c>0.0.0.0</c> or <c>::</c>.</summary>
+    public static bool IsWildcard(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 }

@@ -41,9 +41,7 @@ internal static class ListenerAddresses
 
         if (!BindAddress.TryParse(text, out var address))
         {
-            return item.Fail(text.Contains('%', StringComparison.Ordinal)
-                ? $"'{text}' is not an IPv6 address with the scope of an existing interface"
-                : $"'{text}' is not an IP address; write an IPv4 address as a.b.c.d and IPv6 without brackets");
+            return item.Fail(BindAddress.ParseError(text));
         }
 
         foreach (var (other, _, otherIndex) in parsed)

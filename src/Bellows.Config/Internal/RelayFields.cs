@@ -6,8 +6,11 @@ namespace Bellows.Config.Internal;
 
 internal static class RelayFields
 {
-    // The longest a .NET timer or CancelAfter can wait is int.MaxValue milliseconds, about 24.8 days.
-    private const double MaxIdleSeconds = 2_147_483;
+    /// <summary>
+    /// The longest idle timeout, in seconds: a .NET timer or CancelAfter waits at most int.MaxValue milliseconds,
+    /// about 24.8 days. The UDP idle timeouts share it.
+    /// </summary>
+    public const double MaxIdleSeconds = 2_147_483;
 
     public static readonly FieldTable<RelayConfig> Table = new("relay")
     {

@@ -6,36 +6,39 @@ namespace Bellows.Config.Internal;
 
 internal static class UdpFields
 {
-    private const double MaxIdleSeconds = 2_147_483;
+    private const double MaxIdleSeconds = RelayFields.MaxIdleSeconds;
 
     public static readonly FieldTable<UdpConfig> Table = new("udp")
     {
         { "idle_timeout", (c, v) => v.TrySeconds(0, minExclusive: true, MaxIdleSeconds, out var t) ? c with { IdleTimeout = t } : c },
-        { "port_idle_timeouts", (c, v) => TryBindPortTimeouts(v, out var map) ? c with { PortIdleTimeouts = map } : c },
+        { "port_idle_timeouts", (c, v) => TryBindPortTimeouts(v, out var timeouts) ? c with { PortIdleTimeouts = timeouts } : c },
         { "max_flows", (c, v) => v.TryInt(1, 1_000_000, out var n) ? c with { MaxFlows = n } : c },
         { "early_queue", (c, v) => v.TryInt(1, 1024, out var n) ? c with { EarlyQueue = n } : c },
     };
 
-    private static bool TryBindPortTimeouts(FieldValue value, out IReadOnlyDictionary<int, TimeSpan> map)
+    /// <summary>
+    /// An object whose keys are destination ports written in decimal ("53", not "053" or "0x35", so that no two keys
+    /// name one port) and whose values are idle timeouts in seconds. A bad key is reported at the key.
+    /// </summary>
+    private static bool TryBindPortTimeouts(FieldValue value, out IReadOnlyDictionary<int, TimeSpan> timeouts)
     {
         var result = new Dictionary<int, TimeSpan>();
-        map = result;
+        timeouts = result;
         if (!value.TryObject(out var obj))
         {
             return false;
         }
 
-        bool ok = true;
+        var ok = true;
         foreach (var property in obj.Properties)
         {
             var item = value.With(property.Value, ConfigPath.Child(value.Path, property.Name));
-            if (!int.TryParse(property.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            if (!IsPort(property.Name, out var port))
             {
-                ok &= item.Fail($"'{property.Name}' is not a port number (1..65535)");
-                continue;
+                value.Diagnostics.Error(property.NamePosition, item.Path, $"'{property.Name}' is not a port; expected a decimal port number 1..65535 as the key");
+                ok = false;
             }
-
-            if (item.TrySeconds(0, minExclusive: true, MaxIdleSeconds, out var timeout))
+            else if (item.TrySeconds(0, minExclusive: true, MaxIdleSeconds, out var timeout))
             {
                 result[port] = timeout;
             }
@@ -47,4 +50,9 @@ internal static class UdpFields
 
         return ok;
     }
+
+    private static bool IsPort(string key, out int port) =>
+        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out port)
+        && port is >= 1 and <= 65535
+        && port.ToString(CultureInfo.InvariantCulture) == key;
 }

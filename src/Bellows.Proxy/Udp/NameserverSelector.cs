@@ -17,15 +17,44 @@ public sealed class NameserverSelector
     private readonly DnsSelection _selection;
     private long _next = -1;
 
-    public NameserverSelector(DnsConfig config)
+    public NameserverSelector(DnsConfig config, string resolvConf = "/etc/resolv.conf")
     {
         ArgumentNullException.ThrowIfNull(config);
-        _servers = config.Nameservers.Select(s => new IPEndPoint(IPAddress.Parse(s), 53)).ToArray();
+        var configured = config.Nameservers.Select(IPAddress.Parse).ToList();
+        FromSystem = configured.Count == 0;
+
+        // No dns.nameservers: use the system's resolvers rather than silently dropping redirected DNS.
+        _servers = (FromSystem ? ReadResolvConf(resolvConf) : configured).Select(a => new IPEndPoint(a, 53)).ToArray();
         _failedAt = new long[_servers.Length];
         _selection = config.Selection;
     }
 
     public int Count => _servers.Length;
+
+    /// <summary>True when the nameservers came from resolv.conf because the config named none.</summary>
+    public bool FromSystem { get; }
+
+    public IReadOnlyList<IPEndPoint> Servers => _servers;
+
+    internal static List<IPAddress> ReadResolvConf(string path)
+    {
+        var result = new List<IPAddress>();
+        if (!File.Exists(path))
+        {
+            return result;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && parts[0] == "nameserver" && IPAddress.TryParse(parts[1], out var address))
+            {
+                result.Add(address);
+            }
+        }
+
+        return result;
+    }
 
     public IPEndPoint? Pick(long now)
     {

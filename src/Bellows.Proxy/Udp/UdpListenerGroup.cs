@@ -65,6 +65,13 @@ public sealed class UdpListenerGroup : IListenerGroup
 
         _table = new UdpFlowTable(root.Udp.MaxFlows);
         var nameservers = new NameserverSelector(root.Dns);
+        if (config.Mode == ListenerMode.Redirect)
+        {
+            UdpListenerLog.Nameservers(loggers.CreateLogger("Bellows.Udp"), config.Name,
+                nameservers.Count == 0 ? "none: every redirected query is dropped" : string.Join(", ", nameservers.Servers),
+                nameservers.FromSystem ? "/etc/resolv.conf (dns.nameservers is empty)" : "dns.nameservers");
+        }
+
         var sessionLogger = loggers.CreateLogger("Bellows.Session");
         _workers = Enumerable.Range(0, workers).Select(j => new Worker(j, budget, sessionLogger, root.Logging.SessionLog)).ToArray();
         _mesh = new HandoffMesh<IProxySession>(receiveSockets.Count, workers, root.Limits.HandoffQueue);

@@ -33,4 +33,16 @@ public class BindAddressTests
     {
         Assert.Equal(expected, BindAddress.Overlaps(IPAddress.Parse(a), IPAddress.Parse(b)));
     }
+
+    [Theory]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("::", true)]
+    [InlineData("0:0:0:0:0:0:0:0", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("::1", false)]
+    [InlineData("::ffff:0.0.0.0", false)]
+    public void IsWildcard_Address_IsTrueOnlyForTheAnyAddresses(string text, bool expected)
+    {
+        Assert.Equal(expected, BindAddress.IsWildcard(IPAddress.Parse(text)));
+    }
 }

@@ -43,9 +43,9 @@ public abstract class LabFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Session log lines (written when sessions close) matching all <paramref name="fragments"/>.</summary>
+    /// <summary>Session and flow log lines (written when they close) matching all <paramref name="fragments"/>.</summary>
     public IReadOnlyList<string> SessionLines(params string[] fragments) =>
-        Bellows.Output.Where(l => l.Contains("session ", StringComparison.Ordinal) && l.Contains(" closed:", StringComparison.Ordinal)
+        Bellows.Output.Where(l => l.Contains(" closed: client=", StringComparison.Ordinal)
             && fragments.All(f => l.Contains(f, StringComparison.Ordinal))).ToList();
 
     public async Task<string> WaitForSessionLineAsync(params string[] fragments)
@@ -71,16 +71,18 @@ public abstract class LabFixture : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
+            // UDP flows live until their idle timeout: quiescence is about TCP sessions and buffers.
             var status = await Bellows.GetStatusAsync();
-            bool workersIdle = status.Listeners.SelectMany(l => l.Workers).All(w => w.LiveSessions == 0 && w.QueueDepth == 0);
-            if (status.LiveSessions == 0 && status.Pool.Outstanding == 0 && workersIdle)
+            var tcpWorkers = status.Listeners.Where(l => l.Protocol == "tcp").SelectMany(l => l.Workers).ToList();
+            bool workersIdle = tcpWorkers.All(w => w.LiveSessions == 0 && w.QueueDepth == 0);
+            if (status.Pool.Outstanding == 0 && workersIdle)
             {
                 return;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"not quiescent: live={status.LiveSessions} pool outstanding={status.Pool.Outstanding}");
+                Assert.Fail($"not quiescent: live tcp={tcpWorkers.Sum(w => w.LiveSessions)} pool outstanding={status.Pool.Outstanding}");
             }
 
             await Task.Delay(50);

@@ -13,7 +13,7 @@ public sealed class LifecycleLab : LabFixture
     protected override LabOptions Options => new() { Prefix = "ftlife", DrainSeconds = 2 };
 
     protected override string? ConfigText => LabConfigWriter.Render(Options, Lab.Topology.ManagementSocket)
-        .Replace("\"relay\": {", "\"relay\": { \"idle_timeout\": 2, \"connect_timeout\": 1,", StringComparison.Ordinal);
+        .Replace("\"relay\": {", "\"udp\": { \"idle_timeout\": 2 },\n  \"relay\": { \"idle_timeout\": 2, \"connect_timeout\": 1,", StringComparison.Ordinal);
 }
 
 public class LifecycleTests(LifecycleLab fixture) : IClassFixture<LifecycleLab>

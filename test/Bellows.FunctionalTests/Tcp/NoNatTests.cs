@@ -25,6 +25,16 @@ public class NoNatTests(NoNatLab fixture) : IClassFixture<NoNatLab>
     }
 
     [Fact]
+    public async Task NatNone_Udp_ServerSeesClientAddressAndPort()
+    {
+        using var socket = UdpClients.Create(fixture.Lab.Topology.Client, 1)[0];
+        await socket.SendToAsync(new byte[] { 1 }, System.Net.Sockets.SocketFlags.None, new System.Net.IPEndPoint(LabTopology.ServerV4, 7008));
+        var (data, _) = await UdpClients.ReceiveAsync(socket, TimeSpan.FromSeconds(5));
+        int port = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+        Assert.Equal($"{LabTopology.ClientV4}:{port}", System.Text.Encoding.ASCII.GetString(data));
+    }
+
+    [Fact]
     public async Task NatNone_ManyConnections_AllSpoofedAndQuiescent()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => fixture.Lab.CurlAsync($"http://{LabTopology.ServerV4}/whoami")));

@@ -118,7 +118,6 @@ public class TproxyTcpTests(AutoNatLab fixture) : IClassFixture<AutoNatLab>
             await Task.WhenAll(sockets.Select((s, i) => ClientSockets.EchoOneByteAsync(s, (byte)i)));
             var status = await fixture.Bellows.GetStatusAsync();
             var workers = status.Listeners.Single(l => l.Name == "tcp").Workers;
-            Assert.Equal(2000, status.LiveSessions);
             Assert.Equal(3, workers.Count);
             Assert.Equal(2000, workers.Sum(w => w.LiveSessions));
 

@@ -1,0 +1,56 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Bellows.Tls.Certificates;
+
+/// <summary>A minted certificate as held by <see cref="MintedCertificateCache"/>.</summary>
+public sealed class MintedCertificate
+{
+    private readonly X509Certificate2? _issuer;
+    private readonly Lock _contextLock = new();
+    private SslStreamCertificateContext? _context;
+
+    internal MintedCertificate(X509Certificate2 certificate, CertificateTemplate template, X509Certificate2? issuer)
+    {
+        Certificate = certificate;
+        Template = template;
+        _issuer = issuer;
+        NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+    }
+
+    /// <summary>The certificate with its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    public CertificateTemplate Template { get; }
+
+    public DateTimeOffset NotAfter { get; }
+
+    /// <summary>
+    /// A context for <see cref="SslServerAuthenticationOptions.ServerCertificateContext"/>, built on first use and
+    /// shared by every connection that uses this certificate.
+    /// </summary>
+    /// <remarks>
+    /// Passing the bare certificate to SslStream makes it build the chain on every handshake; the context builds it
+    /// once. It is built offline (no AIA download), with the CA as the only extra certificate, so the client
+    /// receives leaf + CA. Self-signed certificates are sent alone.
+    /// </remarks>
+    public SslStreamCertificateContext CertificateContext
+    {
+        get
+        {
+            if (_context is { } context)
+            {
+                return context;
+            }
+
+            lock (_contextLock)
+            {
+                return _context ??= SslStreamCertificateContext.Create(
+                    Certificate,
+                    _issuer is null ? null : new X509Certificate2Collection(_issuer),
+                    offline: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Bellows.Tls.Certificates;
+
+/// <summary>
+/// Measures minting on one thread with an ephemeral CA, for the benchmark harness (not a unit test: timings
+/// on a shared machine are not assertions).
+/// </summary>
+public static class MintingBenchmark
+{
+    private const int WarmUp = 50;
+
+    /// <summary>Mints <paramref name="count"/> certificates, each for a distinct uncovered SNI.</summary>
+    public static MintingBenchmarkResult Run(int count) => Run(count, includeCertificateContext: false);
+
+    /// <param name="count">Certificates to mint after warm-up.</param>
+    /// <param name="includeCertificateContext">Also build each certificate's SslStreamCertificateContext.</param>
+    public static MintingBenchmarkResult Run(int count, bool includeCertificateContext)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using var authority = CertificateAuthority.CreateEphemeral("Bellows benchmark CA");
+        var minter = new CertificateMinter(authority);
+        using var upstream = CreateUpstream();
+        var issuer = new X509Certificate2Collection(authority.Certificate);
+
+        for (int i = 0; i < WarmUp; i++)
+        {
+            MintOne(minter, upstream, $"warm{i}.bench.invalid", includeCertificateContext, issuer);
+        }
+
+        var samples = new double[count];
+        long started = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            MintOne(minter, upstream, $"host{i}.bench.invalid", includeCertificateContext, issuer);
+            samples[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+
+        double total = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Array.Sort(samples);
+        return new MintingBenchmarkResult(
+            count,
+            Percentile(samples, 0.50),
+            Percentile(samples, 0.99),
+            samples.Average(),
+            count / total,
+            includeCertificateContext);
+    }
+
+    private static void MintOne(CertificateMinter minter, X509Certificate2 upstream, string serverName, bool withContext, X509Certificate2Collection issuer)
+    {
+        using var certificate = minter.Mint(upstream, serverName, targetAddress: null);
+        if (withContext)
+        {
+            _ = System.Net.Security.SslStreamCertificateContext.Create(certificate, issuer, offline: true);
+        }
+    }
+
+    /// <summary>A typical real leaf: a DN with a few attributes and a dozen SANs.</summary>
+    private static X509Certificate2 CreateUpstream()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=www.example.com, O=Example Inc, L=Springfield, C=US", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        for (int i = 0; i < 12; i++)
+        {
+            san.AddDnsName($"www{i}.example.com");
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var created = request.CreateSelfSigned(now.AddDays(-10), now.AddDays(80));
+        return X509CertificateLoader.LoadCertificate(created.RawData);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
