@@ -7,13 +7,14 @@ namespace Bellows.LabBenchmarks;
 public sealed record BenchmarkOptions
 {
     public const string Usage = """
-        usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--prefix P] [--output FILE]
+        usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--only LIST] [--prefix P] [--output FILE]
           --quick               1 run of 3 s per test (a smoke run; the numbers are noisy)
           --runs N              runs per test, the report shows medians (default 3)
           --seconds S           duration of each iperf3 and wrk run (default 8)
           --idle-connections N  idle connections for the memory test (default 9000)
+          --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated)
           --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
-          --output FILE         also write the markdown report to FILE
+          --output FILE         write the markdown report to FILE instead of printing it
         """;
 
     public string Prefix { get; init; } = "bn";
@@ -29,6 +30,8 @@ public sealed record BenchmarkOptions
     public int WrkConnections { get; init; } = 32;
 
     public string? OutputPath { get; init; }
+
+    public BenchmarkTests Tests { get; init; } = BenchmarkTests.All;
 
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -46,12 +49,23 @@ public sealed record BenchmarkOptions
                 "--idle-connections" => options with { IdleConnections = Number(args[i], Next(), 100, 9900) },
                 "--prefix" => options with { Prefix = Next() },
                 "--output" => options with { OutputPath = Next() },
+                "--only" => options with { Tests = ParseTests(Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
         return options;
     }
+
+    private static BenchmarkTests ParseTests(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Aggregate(BenchmarkTests.None, (tests, name) => tests | name switch
+        {
+            "bulk" => BenchmarkTests.Bulk,
+            "conn" => BenchmarkTests.Connections,
+            "keepalive" => BenchmarkTests.KeepAlive,
+            "idle" => BenchmarkTests.Idle,
+            _ => throw new ArgumentException($"--only takes bulk, conn, keepalive and idle, not '{name}'"),
+        });
 
     private static int Number(string name, string text, int min, int max) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max

@@ -27,8 +27,7 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
 {
     private const int HttpPort = 80;
     private const int EchoPort = 7007;
-
-    private static readonly Metric[] s_allMetrics = [Metric.BulkOneStream, Metric.BulkFourStreams, Metric.NewConnections, Metric.KeepAlive];
+    private const string ReservedGatewayPorts = "50000-51999";
 
     private readonly BenchmarkOptions _options;
     private readonly Action<string> _log;
@@ -85,12 +84,14 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
         {
             Prefix = _options.Prefix,
             StartServers = false,
+            StartDns = false,
 
             // Per-session log lines cost CPU that HAProxy (no log configured) does not pay.
             SessionLog = false,
             DrainSeconds = 1,
         }).ConfigureAwait(false);
         Directory.CreateDirectory(Lab.WorkDirectory);
+        await ReserveListenerPortsAsync().ConfigureAwait(false);
         await StartServersAsync().ConfigureAwait(false);
 
         int maxConnections = HaproxyPath.MaxConnectionsFor(environment.OpenFilesHardLimit);
@@ -100,28 +101,38 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
         var shared = new BellowsPath(Lab, AcceptorMode.Shared);
 
         // :: Step 2
-        for (int run = 1; run <= _options.Runs; run++)
+        var metrics = SelectedMetrics();
+        for (int run = 1; run <= _options.Runs && metrics.Length > 0; run++)
         {
-            await MeasurePathAsync(routed, run, s_allMetrics, cancellationToken).ConfigureAwait(false);
-            await MeasurePathAsync(haproxy, run, s_allMetrics, cancellationToken).ConfigureAwait(false);
-            await MeasurePathAsync(reusePort, run, s_allMetrics, cancellationToken).ConfigureAwait(false);
-            await MeasurePathAsync(shared, run, [Metric.NewConnections], cancellationToken).ConfigureAwait(false);
+            await MeasurePathAsync(routed, run, metrics, cancellationToken).ConfigureAwait(false);
+            await MeasurePathAsync(haproxy, run, metrics, cancellationToken).ConfigureAwait(false);
+            await MeasurePathAsync(reusePort, run, metrics, cancellationToken).ConfigureAwait(false);
+            if (metrics.Contains(Metric.NewConnections))
+            {
+                await MeasurePathAsync(shared, run, [Metric.NewConnections], cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // :: Step 3
         var idle = new IdleConnectionTest(Lab.Topology.Client, new IPEndPoint(LabTopology.ServerV4, EchoPort), _log);
-        for (int run = 1; run <= _options.Runs; run++)
+        for (int run = 1; run <= _options.Runs && _options.Tests.HasFlag(BenchmarkTests.Idle); run++)
         {
             foreach (var path in new ITrafficPath[] { haproxy, reusePort })
             {
                 _log($"run {run}/{_options.Runs}: {path.Name}, {_options.IdleConnections} idle connections");
+                await UseClientPortsAsync(path).ConfigureAwait(false);
                 await path.StartAsync().ConfigureAwait(false);
                 try
                 {
                     var sample = await idle.RunAsync(path, _options.IdleConnections, run, cancellationToken).ConfigureAwait(false);
                     _idleSamples.Add(sample);
                     _log(string.Create(CultureInfo.InvariantCulture,
-                        $"  RSS {sample.ResidentBefore / 1048576.0:0.0} -> {sample.ResidentIdle / 1048576.0:0.0} MiB, {sample.KibPerConnection:0.00} KiB/connection, {sample.StillAlive}/{sample.Probed} still echo{(sample.Detail is { } d ? "; " + d : "")}"));
+                        $"  RSS {sample.ResidentBefore / 1048576.0:0.0} -> {sample.ResidentIdle / 1048576.0:0.0} MiB, {sample.KibPerConnection:0.00} KiB/connection, {sample.StillAlive}/{sample.Probed} still echo"));
+                    if (sample.Detail is { } detail)
+                    {
+                        _log($"  before: {sample.DetailBefore}");
+                        _log($"  idle:   {detail}");
+                    }
                 }
                 finally
                 {
@@ -133,6 +144,38 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
         // :: Step 4 (DisposeAsync)
         return new BenchmarkReport(started, watch.Elapsed, _options, environment, maxConnections,
             [routed.Name, haproxy.Name, reusePort.Name, shared.Name], _measurements, _idleSamples);
+    }
+
+    private Metric[] SelectedMetrics()
+    {
+        var metrics = new List<Metric>();
+        if (_options.Tests.HasFlag(BenchmarkTests.Bulk))
+        {
+            metrics.AddRange([Metric.BulkOneStream, Metric.BulkFourStreams]);
+        }
+
+        if (_options.Tests.HasFlag(BenchmarkTests.Connections))
+        {
+            metrics.Add(Metric.NewConnections);
+        }
+
+        if (_options.Tests.HasFlag(BenchmarkTests.KeepAlive))
+        {
+            metrics.Add(Metric.KeepAlive);
+        }
+
+        return [.. metrics];
+    }
+
+    /// <summary>
+    /// Keeps the proxies' listener ports (50080, 50090, 51080, 51053) out of the gateway's ephemeral range. The lab
+    /// sets that range to 10000-65000; 9,000 upstream connections then sometimes take one of them, and while it
+    /// lingers in TIME_WAIT the next proxy cannot bind its listener (EADDRINUSE).
+    /// </summary>
+    private async Task ReserveListenerPortsAsync()
+    {
+        var result = await Lab.Topology.Gateway.RunAsync("sysctl", "-qw", "net.ipv4.ip_local_reserved_ports=" + ReservedGatewayPorts).ConfigureAwait(false);
+        result.EnsureSuccess();
     }
 
     private async Task StartServersAsync()

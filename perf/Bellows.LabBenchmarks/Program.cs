@@ -1,4 +1,5 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Bellows.Lab;
 using Bellows.LabBenchmarks;
@@ -27,7 +28,8 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.C
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 try
 {
-    var report = await BenchmarkRunner.RunAsync(options, line => Console.WriteLine("[bench] " + line), stop.Token).ConfigureAwait(false);
+    var clock = Stopwatch.StartNew();
+    var report = await BenchmarkRunner.RunAsync(options, line => Console.WriteLine($"[bench {clock.Elapsed:mm\\:ss}] {line}"), stop.Token).ConfigureAwait(false);
     string markdown = MarkdownReport.Render(report);
     if (options.OutputPath is { } path)
     {

@@ -36,7 +36,10 @@ public sealed class BellowsProxy : IAsyncDisposable
         _logger = loggers.CreateLogger("Bellows.Proxy");
         Pool = new PinnedBufferPool(config.Relay.BufferSize, MaxRetainedBuffers);
         _fdLimit = FileDescriptorLimit.Current();
-        Budget = new SessionBudget(SessionBudget.FromLimits(config.Limits.MaxSessions, _fdLimit, config.Limits.FdReserve));
+
+        // Descriptors the runtime already holds (epoll, pipes, logs) come off the top, then the reserve.
+        int baseline = Math.Max(0, FileDescriptorLimit.OpenCount());
+        Budget = new SessionBudget(SessionBudget.FromLimits(config.Limits.MaxSessions, _fdLimit - baseline, config.Limits.FdReserve));
         ProxyLog.SessionBudget(_logger, _fdLimit, Budget.Max, config.Limits.FdReserve);
         try
         {

@@ -12,9 +12,10 @@ namespace Bellows.LabBenchmarks.Idle;
 /// <param name="ResidentBefore">VmRSS of the proxy before the connections were opened (after a short warm-up).</param>
 /// <param name="ResidentIdle">VmRSS of the proxy with the connections idle.</param>
 /// <param name="Descriptors">Open descriptors of the proxy with the connections idle.</param>
-/// <param name="Detail">What the proxy says about its memory with the connections idle, if it says anything.</param>
+/// <param name="DetailBefore">What the proxy says about its memory before, if it says anything.</param>
+/// <param name="Detail">The same with the connections idle.</param>
 public sealed record IdleSample(string Proxy, int Run, int Connections, int Failed, long ProxyLive, int StillAlive, int Probed,
-    long ResidentBefore, long ResidentIdle, int Descriptors, string? Detail)
+    long ResidentBefore, long ResidentIdle, int Descriptors, string? DetailBefore, string? Detail)
 {
     public double KibPerConnection => Connections == 0 ? 0 : (ResidentIdle - ResidentBefore) / 1024.0 / Connections;
 

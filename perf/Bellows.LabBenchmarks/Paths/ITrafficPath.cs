@@ -20,7 +20,3 @@ public interface ITrafficPath
     /// <summary>The proxy's own connection counters; null for the routed path.</summary>
     Task<ProxyCounters?> ReadCountersAsync();
 }
-
-/// <summary>Client connections the proxy has accepted since it started, and how many are open now.</summary>
-/// <param name="Detail">Anything else the proxy reports that explains its memory (Bellows: heap and buffer pool).</param>
-public sealed record ProxyCounters(long Accepted, long Live, string? Detail = null);

@@ -7,9 +7,6 @@ using Bellows.Lab.Processes;
 
 namespace Bellows.LabBenchmarks.Tools;
 
-/// <summary>What one iperf3 run reported (receiver side).</summary>
-public sealed record IperfResult(double BitsPerSecond, long Bytes, TimeSpan Elapsed);
-
 /// <summary>iperf3: the server in one namespace, clients run from another; results read from its JSON (-J).</summary>
 public static class Iperf
 {

@@ -6,9 +6,6 @@ using Bellows.Lab.Processes;
 
 namespace Bellows.LabBenchmarks.Tools;
 
-/// <summary>What one wrk run reported.</summary>
-public sealed record WrkResult(double RequestsPerSecond, long Requests, long SocketErrors, long BadResponses, TimeSpan Elapsed);
-
 /// <summary>Runs wrk in the client namespace and reads its summary.</summary>
 public static partial class Wrk
 {

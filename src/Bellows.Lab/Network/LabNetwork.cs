@@ -43,8 +43,10 @@ public static class LabNetwork
         foreach (var ns in topology.All)
         {
             // Room for the 9,000-connection scale tests and benchmarks.
+            // Listener ports (50000-51999) are reserved: an upstream connection's TIME_WAIT on 50080 must not
+            // block the next Bellows from binding it.
             await ns.RunAsync("sysctl", "-qw", "net.core.somaxconn=8192", "net.ipv4.tcp_max_syn_backlog=8192",
-                "net.ipv4.ip_local_port_range=10000 65000").ConfigureAwait(false);
+                "net.ipv4.ip_local_port_range=10000 65000", "net.ipv4.ip_local_reserved_ports=50000-51999").ConfigureAwait(false);
         }
 
         await ApplyDiversionAsync(topology, diversion).ConfigureAwait(false);

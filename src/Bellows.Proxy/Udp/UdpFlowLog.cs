@@ -11,7 +11,7 @@ internal static partial class UdpFlowLog
     public static partial void FlowClosed(ILogger logger, long id, string client, string destination, string listener, int worker,
         long datagramsUp, long bytesUp, long datagramsDown, long bytesDown, long earlyDropped, long durationMs, string reason);
 
-    [LoggerMessage(EventId = 2101, EventName = "FlowSetupFailed", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 2101, EventName = "FlowSetupFailed", Level = LogLevel.Warning,
         Message = "udp listener {Listener}: cannot open a flow {Client} -> {Destination}: {Error}")]
     public static partial void FlowSetupFailed(ILogger logger, string listener, string client, string destination, string error);
 }

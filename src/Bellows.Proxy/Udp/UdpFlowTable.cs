@@ -21,6 +21,7 @@ public sealed class UdpFlowTable
 
     private readonly ConcurrentDictionary<UdpFlowKey, UdpFlow> _flows = new();
     private readonly ConcurrentQueue<UdpFlow> _clock = new();
+    private int _reserved;
     private long _created;
     private long _evicted;
     private long _droppedNoRoom;
@@ -36,8 +37,22 @@ public sealed class UdpFlowTable
 
     public bool TryGet(UdpFlowKey key, [MaybeNullWhen(false)] out UdpFlow flow) => _flows.TryGetValue(key, out flow);
 
-    public bool IsFull => _flows.Count >= MaxFlows;
+    /// <summary>Takes one of the <see cref="MaxFlows"/> places; a hard bound even with several receivers adding at once.</summary>
+    public bool TryReserve()
+    {
+        if (Interlocked.Increment(ref _reserved) <= MaxFlows)
+        {
+            return true;
+        }
 
+        Interlocked.Decrement(ref _reserved);
+        return false;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserve"/> that no flow was added for.</summary>
+    public void Unreserve() => Interlocked.Decrement(ref _reserved);
+
+    /// <summary>Adds a flow into a reserved place; false (place still reserved) when the key is taken.</summary>
     public bool TryAdd(UdpFlow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
@@ -55,7 +70,10 @@ public sealed class UdpFlowTable
     public void Remove(UdpFlow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        _flows.TryRemove(new KeyValuePair<UdpFlowKey, UdpFlow>(flow.Key, flow));
+        if (_flows.TryRemove(new KeyValuePair<UdpFlowKey, UdpFlow>(flow.Key, flow)))
+        {
+            Interlocked.Decrement(ref _reserved);
+        }
     }
 
     /// <summary>Ends the oldest idle flow to make room; false when none could be found.</summary>

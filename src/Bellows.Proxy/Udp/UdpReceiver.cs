@@ -73,20 +73,13 @@ public sealed class UdpReceiver
         {
             try
             {
-                // Readiness only; the datagrams are read with recvmsg to learn their original destination.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping).ConfigureAwait(false);
-                for (int i = 0; i < DrainBatch && DatagramReceive.TryReceive(_socket, _buffer, out var datagram); i++)
+                if (_handBack.Count == 0)
                 {
-                    Interlocked.Increment(ref _datagrams);
-                    if (datagram.OriginalDestination is null || datagram.Truncated)
-                    {
-                        _table.CountNoDestination();
-                        continue;
-                    }
-
-                    Dispatch(datagram.Source, datagram.OriginalDestination, _buffer.AsSpan(0, datagram.Length));
-                    DispatchHandedBack();
+                    // Readiness only; the datagrams are read with recvmsg to learn their original destination.
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping).ConfigureAwait(false);
                 }
+
+                ServeBatch();
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -103,12 +96,41 @@ public sealed class UdpReceiver
         }
     }
 
-    private void DispatchHandedBack()
+    /// <summary>
+    /// Alternates between the listener's queue and datagrams handed back by new flows' sockets. Under a flood
+    /// nearly every new flow catches someone else's datagram in its bind/connect window, so the hand-back
+    /// queue refills itself; serving it to exhaustion first would starve the listener, and with it every
+    /// well-behaved new flow (a DNS query, say), for as long as the flood lasts.
+    /// </summary>
+    private void ServeBatch()
     {
-        while (_handBack.TryDequeue(out var item))
+        for (int i = 0; i < DrainBatch; i++)
         {
-            _table.CountRedispatched();
-            Dispatch(item.Source, item.Destination, item.Data);
+            bool read = DatagramReceive.TryReceive(_socket, _buffer, out var datagram);
+            if (read)
+            {
+                Interlocked.Increment(ref _datagrams);
+                if (datagram.OriginalDestination is null || datagram.Truncated)
+                {
+                    _table.CountNoDestination();
+                }
+                else
+                {
+                    Dispatch(datagram.Source, datagram.OriginalDestination, _buffer.AsSpan(0, datagram.Length));
+                }
+            }
+
+            bool handedBack = _handBack.TryDequeue(out var item);
+            if (handedBack)
+            {
+                _table.CountRedispatched();
+                Dispatch(item.Source, item.Destination, item.Data);
+            }
+
+            if (!read && !handedBack)
+            {
+                return;
+            }
         }
     }
 
@@ -139,10 +161,12 @@ public sealed class UdpReceiver
         {
             flow = OpenFlow(key, target, data);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // OpenFlow has given its table place back already.
             _budget.Release();
-            UdpFlowLog.FlowSetupFailed(_logger, _settings.Listener, source.ToString(), destination.ToString(), e.SocketErrorCode.ToString());
+            UdpFlowLog.FlowSetupFailed(_logger, _settings.Listener, source.ToString(), destination.ToString(),
+                e is SocketException se ? se.SocketErrorCode.ToString() : e.GetType().Name + ": " + e.Message);
             return;
         }
 
@@ -158,12 +182,18 @@ public sealed class UdpReceiver
     /// <summary>A session slot within the fd budget and the flow-table size, evicting the oldest idle flow if needed.</summary>
     private bool ReserveSlot()
     {
-        if (!_table.IsFull && _budget.TryAcquire())
+        if (_table.TryReserve())
         {
-            return true;
+            if (_budget.TryAcquire())
+            {
+                return true;
+            }
+
+            _table.Unreserve();
         }
 
-        if (!_table.EvictOne())
+        // Full (table or descriptors): the evicted flow's sockets close now, so its place and fds are free.
+        if (!_table.EvictOne() || !_table.TryReserve())
         {
             return false;
         }
@@ -174,11 +204,12 @@ public sealed class UdpReceiver
 
     private UdpFlow OpenFlow(UdpFlowKey key, IPEndPoint target, ReadOnlySpan<byte> first)
     {
-        var left = new Socket(key.Destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket? left = null;
         UdpFlow? flow = null;
         bool added = false;
         try
         {
+            left = new Socket(key.Destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             left.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             if (_settings.Mode == ListenerMode.Tproxy)
             {
@@ -202,14 +233,18 @@ public sealed class UdpReceiver
             {
                 _table.Remove(flow!);
             }
+            else
+            {
+                _table.Unreserve();
+            }
 
-            left.Dispose();
+            left?.Dispose();
             throw;
         }
 
         // Close the bind/connect race (see remarks): what landed here meanwhile is this client's, or goes back.
         var scratch = _scratch;
-        while (DatagramReceive.TryReceive(left, scratch, out var caught))
+        while (TryDrain(left, scratch, out var caught))
         {
             if (caught.Source.Equals(key.Client))
             {
@@ -222,5 +257,19 @@ public sealed class UdpReceiver
         }
 
         return flow;
+    }
+
+    /// <summary>One datagram queued on a new left socket; a pending ICMP error there just ends the drain.</summary>
+    private static bool TryDrain(Socket left, byte[] scratch, out DatagramInfo caught)
+    {
+        try
+        {
+            return DatagramReceive.TryReceive(left, scratch, out caught);
+        }
+        catch (SocketException)
+        {
+            caught = default;
+            return false;
+        }
     }
 }

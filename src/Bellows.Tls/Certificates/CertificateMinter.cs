@@ -37,6 +37,14 @@ public sealed class CertificateMinter
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
     private const int SerialLength = 16;
 
+    // The fixed extensions are encoded once and shared (an extension is only read when the request is signed).
+    private static readonly X509BasicConstraintsExtension s_basicConstraints = new(
+        certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true);
+
+    private static readonly X509KeyUsageExtension s_keyUsage = new(X509KeyUsageFlags.DigitalSignature, critical: true);
+
+    private static readonly X509EnhancedKeyUsageExtension s_serverAuth = new([new Oid(ServerAuthOid)], critical: false);
+
     private readonly TimeProvider _time;
     private readonly X509AuthorityKeyIdentifierExtension _authorityKeyId;
 
@@ -62,9 +70,9 @@ public sealed class CertificateMinter
         var hash = template.SelfSigned ? HashAlgorithmName.SHA256 : Authority.SignatureHash;
         var request = new CertificateRequest(template.Subject, key, hash);
         var extensions = request.CertificateExtensions;
-        extensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
-        extensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
-        extensions.Add(new X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid(ServerAuthOid)], critical: false));
+        extensions.Add(s_basicConstraints);
+        extensions.Add(s_keyUsage);
+        extensions.Add(s_serverAuth);
         extensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         if (!template.SelfSigned)
         {

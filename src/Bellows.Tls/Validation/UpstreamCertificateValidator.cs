@@ -31,6 +31,7 @@ public sealed class UpstreamCertificateValidator
     private readonly UpstreamValidationOptions _options;
     private readonly X509Certificate2Collection? _trustBundle;
     private readonly TimeProvider _time;
+    private long _chainRebuilds;
 
     public UpstreamCertificateValidator(UpstreamValidationOptions options, TimeProvider? timeProvider = null)
     {
@@ -48,12 +49,20 @@ public sealed class UpstreamCertificateValidator
         }
     }
 
+    /// <summary>Callback validations whose chain had been built with another policy and was built again here.</summary>
+    internal long ChainRebuilds => Interlocked.Read(ref _chainRebuilds);
+
     private X509ChainTrustMode TrustMode => _trustBundle is null ? X509ChainTrustMode.System : X509ChainTrustMode.CustomRootTrust;
 
     private X509RevocationMode RevocationMode =>
         _options.Revocation == RevocationCheckMode.Off ? X509RevocationMode.NoCheck : X509RevocationMode.Online;
 
-    /// <summary>A fresh chain policy (verification time = now) with this validator's trust and revocation settings.</summary>
+    /// <summary>A chain policy with this validator's trust and revocation settings.</summary>
+    /// <remarks>
+    /// With the system clock the policy validates at the time each chain is built, so it can be kept in reusable
+    /// <see cref="SslClientAuthenticationOptions"/>. With an injected <see cref="TimeProvider"/> (tests) the time
+    /// is pinned when the policy is created.
+    /// </remarks>
     public X509ChainPolicy CreateChainPolicy()
     {
         var policy = new X509ChainPolicy
@@ -63,9 +72,13 @@ public sealed class UpstreamCertificateValidator
             RevocationFlag = X509RevocationFlag.ExcludeRoot,
             UrlRetrievalTimeout = _options.RevocationTimeout,
             DisableCertificateDownloads = !_options.DownloadMissingIntermediates,
-            VerificationTime = _time.GetUtcNow().UtcDateTime,
-            VerificationTimeIgnored = false,
         };
+        if (_time != TimeProvider.System)
+        {
+            policy.VerificationTime = _time.GetUtcNow().UtcDateTime;
+            policy.VerificationTimeIgnored = false;
+        }
+
         policy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
         if (_trustBundle is not null)
         {
@@ -88,13 +101,16 @@ public sealed class UpstreamCertificateValidator
             return Verdict(CertificateProblems.Other, default);
         }
 
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var leaf = certificate as X509Certificate2;
+        using var loaded = leaf is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
+        leaf ??= loaded!;
         if (chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy))
         {
             var (problems, status) = Classify(chain);
             return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
         }
 
+        Interlocked.Increment(ref _chainRebuilds);
         return Validate(leaf, chain?.ChainPolicy.ExtraStore, serverName, targetAddress);
     }
 

@@ -74,6 +74,21 @@ public class Ja4Tests
         Assert.Equal("t13d1516h2_8daaf6152771_d8a2da3f94cd", hello.ComputeJa4());
     }
 
+    /// <summary>
+    /// The captured curl 7.88/OpenSSL 3.0 and openssl s_client hellos against fingerprints published for those
+    /// clients elsewhere (JA4 databases and other implementations' test vectors list these exact strings).
+    /// </summary>
+    [Theory]
+    [InlineData(ClientHelloAssets.Curl, "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6")]
+    [InlineData(ClientHelloAssets.OpenSslNoSni, "t13i310900_e8f1e7e78f70_1f22a2ca17c4")]
+    [InlineData(ClientHelloAssets.OpenSslTls13, "t13d3111h2_e8f1e7e78f70_1f22a2ca17c4")]
+    public void ComputeJa4_CapturedClients_MatchPublishedFingerprints(string asset, string expected)
+    {
+        Assert.Equal(ClientHelloParseStatus.Complete, ClientHelloParser.TryParse(ClientHelloAssets.Load(asset), out var hello));
+
+        Assert.Equal(expected, hello!.ComputeJa4());
+    }
+
     [Fact]
     public void ComputeJa4_NoSignatureAlgorithms_HashesExtensionsOnly()
     {
