@@ -162,8 +162,10 @@ public sealed class UdpListenerGroup : IListenerGroup
 
             DatagramReceive.EnableOriginalDestination(socket);
 
-            // Bursts of first datagrams queue here while flows are set up.
-            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            // Room for a burst of first datagrams, but short: under overload a long queue makes every datagram
+            // stale (a resolver has retried long before its query is read); a short one drops the excess and
+            // keeps the delay of what it admits low, so retries of legitimate flows get through.
+            socket.ReceiveBufferSize = 256 * 1024;
             socket.Bind(endPoint);
             return socket;
         }

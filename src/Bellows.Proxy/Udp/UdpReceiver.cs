@@ -137,10 +137,16 @@ public sealed class UdpReceiver
     private void Dispatch(IPEndPoint source, IPEndPoint destination, ReadOnlySpan<byte> data)
     {
         var key = new UdpFlowKey(source, destination);
-        if (_table.TryGet(key, out var existing) && !existing.IsClosed)
+        if (_table.TryGet(key, out var existing))
         {
-            existing.Deliver(data);
-            return;
+            if (!existing.IsClosed)
+            {
+                existing.Deliver(data);
+                return;
+            }
+
+            // Ended a moment ago and not yet removed by its worker: the same 5-tuple starts a fresh flow.
+            _table.Remove(existing);
         }
 
         var target = _settings.Mode == ListenerMode.Redirect ? _nameservers.Pick(Environment.TickCount64) : destination;
