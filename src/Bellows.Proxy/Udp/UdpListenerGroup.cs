@@ -18,6 +18,9 @@ namespace Bellows.Proxy.Udp;
 /// </summary>
 public sealed class UdpListenerGroup : IListenerGroup
 {
+    /// <summary>256 KiB: room for a burst of first datagrams, short enough that overload drops rather than delays.</summary>
+    private const int ListenerReceiveBuffer = 256 * 1024;
+
     private readonly ListenerConfig _config;
     private readonly List<Socket> _sockets = [];
     private readonly UdpReceiver[] _receivers;
@@ -45,12 +48,8 @@ public sealed class UdpListenerGroup : IListenerGroup
             foreach (var address in config.Addresses)
             {
                 var endPoint = new IPEndPoint(IPAddress.Parse(address), config.Port);
-                for (int i = 0; i < (reusePort ? perAddress : 1); i++)
-                {
-                    _sockets.Add(CreateSocket(endPoint, config.Mode == ListenerMode.Tproxy, reusePort));
-                }
-
-                var created = _sockets.Skip(_sockets.Count - (reusePort ? perAddress : 1)).ToList();
+                var created = ListenSocketFactory.CreateUdp(endPoint, config.Mode == ListenerMode.Tproxy, reusePort, perAddress, ListenerReceiveBuffer);
+                _sockets.AddRange(created);
                 for (int i = 0; i < perAddress; i++)
                 {
                     receiveSockets.Add(created[reusePort ? i : 0]);
@@ -137,42 +136,5 @@ public sealed class UdpListenerGroup : IListenerGroup
 
         _stopReceiving.Dispose();
         _stopWorkers.Dispose();
-    }
-
-    private static Socket CreateSocket(IPEndPoint endPoint, bool transparent, bool reusePort)
-    {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = false;
-            }
-
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            if (reusePort)
-            {
-                LinuxSocketOptions.SetReusePort(socket);
-            }
-
-            if (transparent)
-            {
-                LinuxSocketOptions.SetTransparent(socket);
-            }
-
-            DatagramReceive.EnableOriginalDestination(socket);
-
-            // Room for a burst of first datagrams, but short: under overload a long queue makes every datagram
-            // stale (a resolver has retried long before its query is read); a short one drops the excess and
-            // keeps the delay of what it admits low, so retries of legitimate flows get through.
-            socket.ReceiveBufferSize = 256 * 1024;
-            socket.Bind(endPoint);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

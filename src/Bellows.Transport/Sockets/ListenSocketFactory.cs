@@ -12,7 +12,32 @@ public static class ListenSocketFactory
     /// socket gets SO_REUSEPORT and the kernel spreads new connections over them (one accept queue each);
     /// without it a single socket is returned and the acceptors share its queue.
     /// </summary>
-    public static IReadOnlyList<Socket> CreateTcp(IPEndPoint endPoint, bool transparent, bool reusePort, int count, int backlog)
+    public static IReadOnlyList<Socket> CreateTcp(IPEndPoint endPoint, bool transparent, bool reusePort, int count, int backlog) =>
+        CreateMany(endPoint, reusePort, count, () => CreateOne(endPoint, SocketType.Stream, ProtocolType.Tcp, transparent, reusePort, backlog));
+
+    /// <summary>
+    /// UDP sockets for one address, like <see cref="CreateTcp"/>; each also reports every datagram's original
+    /// destination (IP_RECVORIGDSTADDR), and keeps a short receive queue: under overload a long queue only makes
+    /// every admitted datagram stale, while a short one drops the excess and lets retries through.
+    /// </summary>
+    public static IReadOnlyList<Socket> CreateUdp(IPEndPoint endPoint, bool transparent, bool reusePort, int count, int receiveBuffer) =>
+        CreateMany(endPoint, reusePort, count, () =>
+        {
+            var socket = CreateOne(endPoint, SocketType.Dgram, ProtocolType.Udp, transparent, reusePort, backlog: 0);
+            try
+            {
+                DatagramReceive.EnableOriginalDestination(socket);
+                socket.ReceiveBufferSize = receiveBuffer;
+                return socket;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        });
+
+    private static List<Socket> CreateMany(IPEndPoint endPoint, bool reusePort, int count, Func<Socket> create)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         int sockets = reusePort ? Math.Max(1, count) : 1;
@@ -21,7 +46,7 @@ public static class ListenSocketFactory
         {
             for (int i = 0; i < sockets; i++)
             {
-                result.Add(CreateOne(endPoint, transparent, reusePort, backlog));
+                result.Add(create());
             }
         }
         catch
@@ -37,9 +62,9 @@ public static class ListenSocketFactory
         return result;
     }
 
-    private static Socket CreateOne(IPEndPoint endPoint, bool transparent, bool reusePort, int backlog)
+    private static Socket CreateOne(IPEndPoint endPoint, SocketType type, ProtocolType protocol, bool transparent, bool reusePort, int backlog)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(endPoint.AddressFamily, type, protocol);
         try
         {
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
@@ -60,7 +85,11 @@ public static class ListenSocketFactory
             }
 
             socket.Bind(endPoint);
-            socket.Listen(backlog);
+            if (type == SocketType.Stream)
+            {
+                socket.Listen(backlog);
+            }
+
             return socket;
         }
         catch
