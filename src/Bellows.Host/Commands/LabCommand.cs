@@ -115,6 +115,8 @@ internal static class LabCommand
               ip netns exec {t.Client.Name} curl http://{LabTopology.ServerV4}/bytes/1048576 -o /dev/null
               ip netns exec {t.Client.Name} socat - TCP:{LabTopology.ServerV4}:{lab.Options.EchoPort}     # echo
               ip netns exec {t.Gateway.Name} curl http://{LabTopology.ServerV4}:7180/     # REDIRECT (local traffic)
+              ip netns exec {t.Client.Name} dig @{LabTopology.ServerV4} www.lab.test     # UDP flow (DNS)
+              ip netns exec {t.Gateway.Name} dig @198.18.1.53 www.lab.test     # DNS REDIRECT to the nameservers
             Status:  bellows status --socket {t.ManagementSocket}
             Rules:   ip netns exec {t.Gateway.Name} nft list table inet bellows
             After a killed run: bellows lab --down --prefix {t.Prefix}
