@@ -23,7 +23,11 @@ for project in test/*/*.csproj; do
   count() { grep -E "^ +$1: +[0-9]+ *$" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0; }
   p=$(count Passed); f=$(count Failed); s=$(count Skipped)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-  [ "$f" = 0 ] || status=1
+  if [ "$f" != 0 ]; then
+    status=1
+    echo "-- failure details for $project:"
+    grep -A14 -E "^ +Error Message:" "$log" | head -120
+  fi
 done
 rm -f "$log"
 if [ "${CI:-}" = true ] && [ "$skipped" != 0 ]; then

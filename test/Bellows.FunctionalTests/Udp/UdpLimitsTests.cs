@@ -78,8 +78,8 @@ public class UdpLimitsTests(UdpLimitsLab fixture) : IClassFixture<UdpLimitsLab>
             }
         });
 
-        // 2 source addresses × 50,000 ports: 100,000 distinct flows, each one datagram, at about 5,000 a
-        // second: about what Bellows opens per second on this 2-core machine while the sender shares the CPU
+        // 2 source addresses × 50,000 ports: 100,000 distinct flows, each one datagram, at about 2,500 a
+        // second: half of what Bellows opens per second on this 2-core machine while the sender shares the CPU
         // (faster floods queue or drop at the listener; see the issue note for the measured limit).
         var watch = Stopwatch.StartNew();
         var flood = Task.Run(() => client.Invoke(() =>
@@ -104,7 +104,7 @@ public class UdpLimitsTests(UdpLimitsLab fixture) : IClassFixture<UdpLimitsLab>
 
                     s.SendTo(payload, Echo);
                     sent++;
-                    while (pace.Elapsed.TotalSeconds * 5_000 < sent)
+                    while (pace.Elapsed.TotalSeconds * 2_500 < sent)
                     {
                         Thread.Sleep(1);
                     }
@@ -116,7 +116,7 @@ public class UdpLimitsTests(UdpLimitsLab fixture) : IClassFixture<UdpLimitsLab>
 
         // A well-behaved flow started during the flood (dig retries, as real resolvers do).
         await Task.Delay(2000);
-        var dig = await client.RunAsync(["dig", "+short", "+time=2", "+tries=6", "@198.18.1.2", LabDnsServer.Name], TimeSpan.FromSeconds(30));
+        var dig = await client.RunAsync(["dig", "+short", "+time=2", "+tries=8", "@198.18.1.2", LabDnsServer.Name], TimeSpan.FromSeconds(30));
         int sent = await flood;
         watch.Stop();
         await Task.Delay(500);
