@@ -31,6 +31,12 @@ namespace Bellows.Proxy.Udp;
 /// </remarks>
 public sealed class UdpFlow : IProxySession
 {
+    /// <summary>
+    /// Receive queue of each flow socket: a worker that lags a few milliseconds behind a fast flow must not
+    /// cost datagrams (the kernel default holds only ~270 small ones). Memory is used only while queued.
+    /// </summary>
+    internal const int SocketReceiveBuffer = 1 << 20;
+
     private readonly Socket _left;
     private readonly UdpFlowSettings _settings;
     private readonly PinnedBufferPool _pool;
@@ -186,6 +192,7 @@ public sealed class UdpFlow : IProxySession
                 right.Bind(Key.Client);
             }
 
+            right.ReceiveBufferSize = SocketReceiveBuffer;
             right.Connect(Target);
             return right;
         }

@@ -217,6 +217,7 @@ public sealed class UdpReceiver
         {
             left = new Socket(key.Destination.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             left.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            left.ReceiveBufferSize = UdpFlow.SocketReceiveBuffer;
             if (_settings.Mode == ListenerMode.Tproxy)
             {
                 LinuxSocketOptions.SetTransparent(left);

@@ -107,13 +107,13 @@ public class UdpFlowTests(AutoNatLab fixture) : IClassFixture<AutoNatLab>
             }
         });
 
-        // A moderate rate: 100 datagrams per millisecond-ish batch with a pause, about 20,000/s at most.
+        // A moderate rate: batches of 50 with a 5 ms pause, at most about 10,000 datagrams a second.
         var payload = new byte[100];
         for (int i = 0; i < total; i++)
         {
             BitConverter.TryWriteBytes(payload, i);
             await socket.SendToAsync(payload, SocketFlags.None, Echo);
-            if (i % 100 == 99)
+            if (i % 50 == 49)
             {
                 await Task.Delay(5);
             }
