@@ -25,7 +25,8 @@ namespace Bellows.Proxy.Udp;
 /// 1. The receiver creates the left socket and queues the first datagram(s) (bounded: excess is dropped
 ///    and counted); the worker then creates and connects the right socket.
 /// 2. Queued datagrams go out first; datagrams that still reach the listener afterwards are sent at once.
-/// 3. Two loops move datagrams, one per direction, boundaries intact; each waits without a buffer.
+/// 3. Two loops move datagrams, one per direction, boundaries intact; each waits without a buffer. The up
+///    loop checks each sender and hands strangers back to the receiver.
 /// 4. The flow ends on idle timeout, an ICMP error (port unreachable surfaces as ConnectionRefused on the
 ///    connected right socket), eviction or shutdown; both sockets close.
 /// </remarks>
@@ -41,6 +42,8 @@ public sealed class UdpFlow : IProxySession
     private readonly UdpFlowSettings _settings;
     private readonly PinnedBufferPool _pool;
     private readonly UdpFlowTable _table;
+    private readonly IDatagramRedispatch _redispatch;
+    private readonly byte[] _clientAddress;
     private readonly ConcurrentQueue<byte[]> _early = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private Socket? _right;
@@ -57,8 +60,11 @@ public sealed class UdpFlow : IProxySession
     private int _closed;
     private int _worker = -1;
 
-    public UdpFlow(UdpFlowKey key, IPEndPoint target, Socket left, UdpFlowSettings settings, PinnedBufferPool pool, UdpFlowTable table)
+    public UdpFlow(UdpFlowKey key, IPEndPoint target, Socket left, UdpFlowSettings settings, PinnedBufferPool pool, UdpFlowTable table,
+        IDatagramRedispatch redispatch)
     {
+        _redispatch = redispatch;
+        _clientAddress = SockAddr.Encode(key.Client);
         Key = key;
         Target = target;
         _left = left;
@@ -139,7 +145,7 @@ public sealed class UdpFlow : IProxySession
             FlushEarly();
 
             // :: Step 3
-            await Task.WhenAll(PumpAsync(_left, _right, up: true, owner), PumpAsync(_right, _left, up: false, owner)).ConfigureAwait(false);
+            await Task.WhenAll(PumpUpAsync(owner), PumpDownAsync(owner)).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -235,23 +241,73 @@ public sealed class UdpFlow : IProxySession
         }
     }
 
-    private async Task PumpAsync(Socket source, Socket destination, bool up, Worker owner)
+    /// <summary>
+    /// Client → server. Reads with recvmsg to check every sender: tproxy may have pinned another client's
+    /// datagram to the left socket while it was bound but not yet connected, and the kernel can enqueue it
+    /// after the receiver's drain ran (the softirq runs on another CPU). Such a datagram is handed back to the
+    /// receiver as if the listener had read it, instead of being sent upstream as this client's.
+    /// </summary>
+    private async Task PumpUpAsync(Worker owner)
     {
-        var side = up ? CloseSide.Client : CloseSide.Server;
+        var right = _right!;
         bool sending = false;
         try
         {
             while (true)
             {
-                await source.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                await _left.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
                 var buffer = _pool.Rent();
                 try
                 {
-                    int n = await source.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                    while (DatagramReceive.TryReceiveFrom(_left, buffer, _clientAddress, out int n, out bool fromClient, out var stranger))
+                    {
+                        if (!fromClient)
+                        {
+                            _redispatch.Redispatch(stranger!, Key.Destination, buffer.AsSpan(0, n).ToArray());
+                            continue;
+                        }
+
+                        sending = true;
+                        right.Send(buffer.AsSpan(0, n), SocketFlags.None);
+                        sending = false;
+                        Account(up: true, n);
+                        owner.AddBytes(n);
+                    }
+                }
+                finally
+                {
+                    _pool.Return(buffer);
+                }
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode != SocketError.OperationAborted)
+        {
+            Abort(CloseReason.FromSocketError(sending ? CloseSide.Server : CloseSide.Client, e.SocketErrorCode));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Closed by the other direction, the idle scan, eviction or shutdown.
+        }
+    }
+
+    /// <summary>Server → client: the right socket is connected, so only the server's datagrams reach it.</summary>
+    private async Task PumpDownAsync(Worker owner)
+    {
+        var right = _right!;
+        bool sending = false;
+        try
+        {
+            while (true)
+            {
+                await right.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                var buffer = _pool.Rent();
+                try
+                {
+                    int n = await right.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                     sending = true;
-                    await destination.SendAsync(buffer.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
+                    await _left.SendAsync(buffer.AsMemory(0, n), SocketFlags.None).ConfigureAwait(false);
                     sending = false;
-                    Account(up, n);
+                    Account(up: false, n);
                     owner.AddBytes(n);
                 }
                 finally
@@ -263,8 +319,7 @@ public sealed class UdpFlow : IProxySession
         catch (SocketException e) when (e.SocketErrorCode != SocketError.OperationAborted)
         {
             // An ICMP error (port unreachable) arrives as ConnectionRefused on the socket that sent toward it.
-            var at = sending ? (up ? CloseSide.Server : CloseSide.Client) : side;
-            Abort(CloseReason.FromSocketError(at, e.SocketErrorCode));
+            Abort(CloseReason.FromSocketError(sending ? CloseSide.Client : CloseSide.Server, e.SocketErrorCode));
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

@@ -1,4 +1,5 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -21,10 +22,12 @@ namespace Bellows.Proxy.Udp;
 /// the kernel queues them on it. Smithproxy narrows the window with SO_BINDTODEVICE "lo" and a process-wide
 /// mutex. Bellows closes it instead: right after connect() it drains the new socket's queue (connect does not
 /// purge it) and hands every datagram that came from another client back to the dispatcher, exactly as if
-/// the listener had read it. Nothing is lost and no lock is taken. The cost is that a handful of datagrams
+/// the listener had read it; the flow's own up loop checks every sender as well, for a datagram the kernel
+/// pinned to the socket during the window but queued only after the drain. Nothing is lost and no lock is
+/// taken. The cost is that a handful of datagrams
 /// of a flow being set up may be reordered, which UDP allows.
 /// </remarks>
-public sealed class UdpReceiver
+public sealed class UdpReceiver : IDatagramRedispatch
 {
     private const int MaxDatagram = 65536;
     private const int DrainBatch = 1024;
@@ -41,7 +44,9 @@ public sealed class UdpReceiver
     private readonly ILogger _logger;
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
     private readonly byte[] _scratch = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
-    private readonly Queue<(IPEndPoint Source, IPEndPoint Destination, byte[] Data)> _handBack = new();
+    private readonly ConcurrentQueue<(IPEndPoint Source, IPEndPoint Destination, byte[] Data)> _handBack = new();
+    private TaskCompletionSource _handedBack = NewSignal();
+    private Task? _readable;
     private long _datagrams;
 
     public UdpReceiver(int index, Socket socket, UdpFlowSettings settings, UdpFlowTable table, ChannelWriter<IProxySession>[] outboxes,
@@ -73,12 +78,7 @@ public sealed class UdpReceiver
         {
             try
             {
-                if (_handBack.Count == 0)
-                {
-                    // Readiness only; the datagrams are read with recvmsg to learn their original destination.
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping).ConfigureAwait(false);
-                }
-
+                await WaitForWorkAsync(stopping).ConfigureAwait(false);
                 ServeBatch();
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
@@ -93,6 +93,44 @@ public sealed class UdpReceiver
             {
                 // An ICMP error queued on the listening socket: nothing to do with it.
             }
+        }
+    }
+
+    public void Redispatch(IPEndPoint source, IPEndPoint originalDestination, byte[] datagram)
+    {
+        _handBack.Enqueue((source, originalDestination, datagram));
+        Volatile.Read(ref _handedBack).TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Until the listener is readable or a flow hands a datagram back. The readiness wait (a zero-byte
+    /// receive, i.e. a peek: the datagrams are read with recvmsg to learn their original destination) stays
+    /// pending across wake-ups by hand-back; only one is ever outstanding.
+    /// </summary>
+    private async Task WaitForWorkAsync(CancellationToken stopping)
+    {
+        if (!_handBack.IsEmpty)
+        {
+            return;
+        }
+
+        // Re-arm before the second look, so a hand-back between the two cannot be missed.
+        var signal = NewSignal();
+        Volatile.Write(ref _handedBack, signal);
+        if (!_handBack.IsEmpty)
+        {
+            return;
+        }
+
+        _readable ??= _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, stopping).AsTask();
+        await Task.WhenAny(_readable, signal.Task).ConfigureAwait(false);
+        if (_readable.IsCompleted)
+        {
+            var done = _readable;
+            _readable = null;
+            await done.ConfigureAwait(false); // surfaces cancellation and socket errors to RunAsync
         }
     }
 
@@ -223,7 +261,7 @@ public sealed class UdpReceiver
                 LinuxSocketOptions.SetTransparent(left);
             }
 
-            flow = new UdpFlow(key, target, left, _settings, _pool, _table);
+            flow = new UdpFlow(key, target, left, _settings, _pool, _table, this);
             flow.Deliver(first);
             added = _table.TryAdd(flow);
             if (!added)
@@ -259,7 +297,7 @@ public sealed class UdpReceiver
             }
             else
             {
-                _handBack.Enqueue((caught.Source, key.Destination, scratch.AsSpan(0, caught.Length).ToArray()));
+                Redispatch(caught.Source, key.Destination, scratch.AsSpan(0, caught.Length).ToArray());
             }
         }
 

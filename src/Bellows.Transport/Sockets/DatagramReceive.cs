@@ -73,6 +73,42 @@ public static unsafe class DatagramReceive
         }
     }
 
+    /// <summary>
+    /// Reads one datagram without blocking and without allocating, and says whether it came from
+    /// <paramref name="expectedPeer"/> (a raw sockaddr from <see cref="SockAddr.Encode"/>). When it did not,
+    /// <paramref name="source"/> holds the sender. Returns false when none is queued (EAGAIN).
+    /// </summary>
+    public static bool TryReceiveFrom(Socket socket, Span<byte> buffer, ReadOnlySpan<byte> expectedPeer, out int length, out bool fromPeer, out IPEndPoint? source)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        byte* name = stackalloc byte[128];
+        fixed (byte* data = buffer)
+        {
+            var iov = new LibC.IoVec { Base = data, Length = (nuint)buffer.Length };
+            var header = new LibC.MsgHdr { Name = name, NameLength = 128, Iov = &iov, IovLength = 1 };
+            nint n = LibC.recvmsg(socket.SafeHandle.DangerousGetHandle(), &header, LibC.MsgDontWait);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                length = 0;
+                fromPeer = false;
+                source = null;
+                if (errno == LibC.Eagain)
+                {
+                    return false;
+                }
+
+                throw new SocketException(errno);
+            }
+
+            var raw = new ReadOnlySpan<byte>(name, (int)header.NameLength);
+            length = (int)n;
+            fromPeer = SockAddr.SameEndPoint(raw, expectedPeer);
+            source = fromPeer ? null : SockAddr.Unmap(SockAddr.Decode(raw) ?? new IPEndPoint(IPAddress.None, 0));
+            return true;
+        }
+    }
+
     /// <summary>Walks the cmsg list for IP_ORIGDSTADDR / IPV6_ORIGDSTADDR.</summary>
     internal static IPEndPoint? FindOriginalDestination(ReadOnlySpan<byte> control)
     {

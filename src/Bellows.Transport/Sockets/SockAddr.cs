@@ -32,6 +32,41 @@ public static class SockAddr
         return null;
     }
 
+    /// <summary>The Linux sockaddr_in / sockaddr_in6 of <paramref name="endPoint"/>.</summary>
+    public static byte[] Encode(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        bool v6 = endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        var raw = new byte[v6 ? 28 : 16];
+        BinaryPrimitives.WriteUInt16LittleEndian(raw, (ushort)(v6 ? LibC.AfInet6 : LibC.AfInet));
+        BinaryPrimitives.WriteUInt16BigEndian(raw.AsSpan(2), (ushort)endPoint.Port);
+        if (v6)
+        {
+            endPoint.Address.TryWriteBytes(raw.AsSpan(8, 16), out _);
+            BinaryPrimitives.WriteUInt32LittleEndian(raw.AsSpan(24), (uint)endPoint.Address.ScopeId);
+        }
+        else
+        {
+            endPoint.Address.TryWriteBytes(raw.AsSpan(4, 4), out _);
+        }
+
+        return raw;
+    }
+
+    /// <summary>Same family, port and address (flow label and scope ignored), compared without decoding.</summary>
+    public static bool SameEndPoint(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length < 8 || b.Length < 8 || !a[..4].SequenceEqual(b[..4]))
+        {
+            return false;
+        }
+
+        ushort family = BinaryPrimitives.ReadUInt16LittleEndian(a);
+        return family == LibC.AfInet
+            ? a.Slice(4, 4).SequenceEqual(b.Slice(4, 4))
+            : a.Length >= 24 && b.Length >= 24 && a.Slice(8, 16).SequenceEqual(b.Slice(8, 16));
+    }
+
     /// <summary>IPv4-mapped IPv6 addresses (from dual-stack sockets) are shown and compared as plain IPv4.</summary>
     public static IPEndPoint Unmap(IPEndPoint endPoint)
     {

@@ -34,6 +34,16 @@ public class NftRulesetTests
     }
 
     [Fact]
+    public void Render_Udp_TproxyComesBeforeTheSocketMatch()
+    {
+        // The socket match does not pin a datagram to the socket it matched; tproxy does (see NftRuleset).
+        string rules = NftRuleset.Render(new DiversionOptions { UdpTproxyPorts = ["53"] });
+        int tproxy = rules.IndexOf("udp dport { 53 } tproxy", StringComparison.Ordinal);
+        int socketMatch = rules.IndexOf("socket transparent 1", StringComparison.Ordinal);
+        Assert.True(tproxy >= 0 && socketMatch > tproxy, rules);
+    }
+
+    [Fact]
     public void Render_RedirectWithoutMark_SkipsRootTraffic()
     {
         string rules = NftRuleset.Render(new DiversionOptions { RedirectPorts = ["8080"] });

@@ -35,4 +35,37 @@ public class SockAddrTests
         var mapped = new IPEndPoint(IPAddress.Parse("::ffff:198.18.0.2"), 1234);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("198.18.0.2"), 1234), SockAddr.Unmap(mapped));
     }
+
+    [Theory]
+    [InlineData("198.18.1.2", 53)]
+    [InlineData("2001:2:0:2::2", 443)]
+    public void Encode_RoundTripsThroughDecode(string address, int port)
+    {
+        var endPoint = new IPEndPoint(IPAddress.Parse(address), port);
+        Assert.Equal(endPoint, SockAddr.Decode(SockAddr.Encode(endPoint)));
+    }
+
+    [Theory]
+    [InlineData("198.18.0.2", 1234, "198.18.0.2", 1234, true)]
+    [InlineData("198.18.0.2", 1234, "198.18.0.2", 1235, false)]
+    [InlineData("198.18.0.2", 1234, "198.18.0.3", 1234, false)]
+    [InlineData("2001:2::2", 1234, "2001:2::2", 1234, true)]
+    [InlineData("2001:2::2", 1234, "2001:2::3", 1234, false)]
+    [InlineData("2001:2::2", 1234, "198.18.0.2", 1234, false)]
+    public void SameEndPoint_ComparesFamilyPortAndAddress(string a, int aPort, string b, int bPort, bool same)
+    {
+        var left = SockAddr.Encode(new IPEndPoint(IPAddress.Parse(a), aPort));
+        var right = SockAddr.Encode(new IPEndPoint(IPAddress.Parse(b), bPort));
+        Assert.Equal(same, SockAddr.SameEndPoint(left, right));
+    }
+
+    [Fact]
+    public void SameEndPoint_IgnoresFlowLabelAndTruncation()
+    {
+        var a = SockAddr.Encode(new IPEndPoint(IPAddress.Parse("2001:2::2"), 53));
+        var b = (byte[])a.Clone();
+        b[4] = 0x7f; // sin6_flowinfo
+        Assert.True(SockAddr.SameEndPoint(a, b));
+        Assert.False(SockAddr.SameEndPoint(a, a.AsSpan(0, 6)));
+    }
 }
