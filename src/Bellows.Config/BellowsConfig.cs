@@ -8,11 +8,12 @@ namespace Bellows.Config;
 /// </summary>
 public sealed record BellowsConfig
 {
-    // Smithproxy's defaults: TPROXY on the plaintext port 50080 (TCP and UDP), REDIRECT on that port + 1000, and
-    // redirected DNS on 51053 (its DNS port 50053 + 1000).
+    // Smithproxy's defaults: TPROXY on the plaintext port 50080 (TCP and UDP) and the TLS port 50443, REDIRECT on
+    // 50080 + 1000, and redirected DNS on 51053 (its DNS port 50053 + 1000). The plaintext listener detects TLS.
     private static readonly IReadOnlyList<ListenerConfig> s_defaultListeners =
     [
-        new ListenerConfig { Name = "tcp", Mode = ListenerMode.Tproxy, Port = 50080 },
+        new ListenerConfig { Name = "tcp", Mode = ListenerMode.Tproxy, Port = 50080, Tls = TlsListenerMode.Detect },
+        new ListenerConfig { Name = "tls", Mode = ListenerMode.Tproxy, Port = 50443, Tls = TlsListenerMode.Always },
         new ListenerConfig { Name = "redir-tcp", Mode = ListenerMode.Redirect, Port = 51080 },
         new ListenerConfig { Name = "udp", Mode = ListenerMode.Tproxy, Protocol = ListenerProtocol.Udp, Port = 50080 },
         new ListenerConfig { Name = "redir-dns", Mode = ListenerMode.Redirect, Protocol = ListenerProtocol.Udp, Port = 51053 },
@@ -41,6 +42,9 @@ public sealed record BellowsConfig
     /// <summary>JSON <c>dns</c>.</summary>
     public DnsConfig Dns { get; init; } = new();
 
+    /// <summary>JSON <c>tls</c>.</summary>
+    public TlsConfig Tls { get; init; } = new();
+
     /// <summary>JSON <c>limits</c>.</summary>
     public LimitsConfig Limits { get; init; } = new();
 
@@ -61,6 +65,7 @@ public sealed record BellowsConfig
                 && Relay == other.Relay
                 && Udp == other.Udp
                 && Dns == other.Dns
+                && Tls == other.Tls
                 && Limits == other.Limits
                 && Shutdown == other.Shutdown
                 && Logging == other.Logging
@@ -78,6 +83,7 @@ public sealed record BellowsConfig
         hash.Add(Relay);
         hash.Add(Udp);
         hash.Add(Dns);
+        hash.Add(Tls);
         hash.Add(Limits);
         hash.Add(Shutdown);
         hash.Add(Logging);

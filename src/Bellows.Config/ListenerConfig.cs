@@ -51,6 +51,9 @@ public sealed record ListenerConfig
     /// <summary>JSON <c>nat</c>: overrides <see cref="RelayConfig.Nat"/> for this listener; null inherits it.</summary>
     public NatMode? Nat { get; init; }
 
+    /// <summary>JSON <c>tls</c>: TCP only; whether sessions are looked at as TLS.</summary>
+    public TlsListenerMode Tls { get; init; } = TlsListenerMode.Off;
+
     /// <summary>Value equality, including the addresses element by element.</summary>
     public bool Equals(ListenerConfig? other) =>
         other is not null
@@ -65,7 +68,8 @@ public sealed record ListenerConfig
                 && AcceptorMode == other.AcceptorMode
                 && Backlog == other.Backlog
                 && Enabled == other.Enabled
-                && Nat == other.Nat));
+                && Nat == other.Nat
+                && Tls == other.Tls));
 
     /// <inheritdoc/>
     public override int GetHashCode()
@@ -86,6 +90,7 @@ public sealed record ListenerConfig
         hash.Add(Backlog);
         hash.Add(Enabled);
         hash.Add(Nat);
+        hash.Add(Tls);
         return hash.ToHashCode();
     }
 }
