@@ -6,7 +6,7 @@ namespace Bellows.Config;
 public sealed record TlsConfig
 {
     /// <summary>
-    /// JSON <c>ca_dir</c>: the directory of Bellows' CA (<c>ca.crt</c>, and <c>ca.key</c> with mode 0600). Created
+    /// JSON <c>ca_dir</c>: the directory of Bellows' CA (<c>ca-cert.pem</c>, and <c>ca-key.pem</c> with mode 0600). Created
     /// with a new CA at start when missing (<c>bellows ca init</c> does the same on demand).
     /// </summary>
     public string CaDirectory { get; init; } = "/var/lib/bellows/ca";
