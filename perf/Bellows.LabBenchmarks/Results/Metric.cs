@@ -15,4 +15,10 @@ public enum Metric
 
     /// <summary>wrk on kept-alive connections: requests/s.</summary>
     KeepAlive,
+
+    /// <summary>TLS suite: wrk over HTTPS with <c>Connection: close</c>: new intercepted connections per second.</summary>
+    TlsNewConnections,
+
+    /// <summary>TLS suite: one 100 MiB HTTPS download with curl: Gbit/s.</summary>
+    TlsBulk,
 }
