@@ -79,9 +79,10 @@ public sealed partial class BenchmarkRunner
                 try
                 {
                     await CheckTlsPathAsync(path, ca, issuer).ConfigureAwait(false);
+                    await HoldForDebuggingAsync(path, cancellationToken).ConfigureAwait(false);
                     if (run == 1)
                     {
-                        clientLeg[path.Name] = await ProbeClientResumptionAsync().ConfigureAwait(false);
+                        clientLeg[path.Name] = await ProbeClientResumptionAsync(ca).ConfigureAwait(false);
                         _log($"  client leg: {clientLeg[path.Name]}");
                     }
 
@@ -129,6 +130,19 @@ public sealed partial class BenchmarkRunner
             mintingWithContext,
             openssl.StandardOutput.Trim());
         return new BenchmarkReport(started, watch.Elapsed, _options, environment, 0, names, _measurements, _idleSamples) { Tls = result };
+    }
+
+    /// <summary>
+    /// BELLOWS_BENCH_HOLD=SECONDS (at most 600) keeps each path in place that long before it is measured, so that
+    /// it can be looked at by hand (strace, /proc, wrk in the client namespace). Not for measuring.
+    /// </summary>
+    private async Task HoldForDebuggingAsync(ITrafficPath path, CancellationToken cancellationToken)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("BELLOWS_BENCH_HOLD"), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0)
+        {
+            _log($"  holding {path.Name} for {Math.Min(seconds, 600)} s (BELLOWS_BENCH_HOLD), proxy pid {path.ProxyPid}");
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, 600)), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<string> SquidVersionAsync()
@@ -183,21 +197,21 @@ public sealed partial class BenchmarkRunner
     /// Two <c>openssl s_client</c> connections through the path in place, the second offering the first one's
     /// session (TLS 1.3 ticket or 1.2 session): does the side that terminates the client's TLS resume it?
     /// </summary>
-    private async Task<string> ProbeClientResumptionAsync()
+    private async Task<string> ProbeClientResumptionAsync(string ca)
     {
         string session = Path.Combine(Lab.WorkDirectory, "tls", "client-session.pem");
         File.Delete(session);
-        string connect = $"openssl s_client -connect {TlsMaterial.OriginName}:{HttpsPort} -servername {TlsMaterial.OriginName} -ign_eof";
+        string connect = $"openssl s_client -connect {TlsMaterial.OriginName}:{HttpsPort} -servername {TlsMaterial.OriginName} -CAfile {ca} -ign_eof";
         string request = $@"printf 'GET {NginxServer.FilePath} HTTP/1.1\r\nHost: {TlsMaterial.OriginName}\r\nConnection: close\r\n\r\n'";
         string script = $"{request} | timeout 10 {connect} -sess_out {session} >/dev/null 2>&1; " +
             $"[ -s {session} ] || {{ echo 'no session'; exit 0; }}; " +
-            $"{request} | timeout 10 {connect} -sess_in {session} 2>/dev/null | grep -E '^(New|Reused),' | head -1";
+            $"{request} | timeout 10 {connect} -sess_in {session} >{session}.out 2>&1; grep -E '^(New|Reused),' {session}.out | head -1 | grep . || tail -3 {session}.out";
         var result = await Lab.Topology.Client.ShellAsync(script, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         string line = result.StandardOutput.Trim();
         return line.StartsWith("Reused", StringComparison.Ordinal) ? "resumes (" + line.Split(',')[1].Trim() + ")"
             : line.StartsWith("New", StringComparison.Ordinal) ? "full handshake every time (" + line.Split(',')[1].Trim() + ")"
             : line == "no session" ? "full handshake every time (no session or ticket issued)"
-            : "unknown: " + line;
+            : "unknown: " + line.ReplaceLineEndings(" ");
     }
 
     /// <summary>

@@ -150,6 +150,7 @@ public sealed partial class SquidPath : ITrafficPath
             visible_hostname bellows-bench-gw
             cache_effective_user {SquidUser}
             shutdown_lifetime 1 seconds
+            pinger_enable off
             max_filedescriptors 16384
 
             """);
