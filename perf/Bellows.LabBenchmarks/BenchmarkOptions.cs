@@ -8,14 +8,14 @@ public sealed record BenchmarkOptions
 {
     public const string Usage = """
         usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--only LIST] [--prefix P] [--output FILE]
-                                     [--tls-paths LIST] [--squid-workers N]
+                                     [--tls-paths LIST] [--squid-workers LIST]
           --quick               1 run of 3 s per test (a smoke run; the numbers are noisy)
           --runs N              runs per test, the report shows medians (default 3)
           --seconds S           duration of each iperf3 and wrk run (default 8)
           --idle-connections N  idle connections for the memory test (default 9000)
           --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated); or tls alone: the TLS suite
           --tls-paths LIST      TLS suite: which paths, of routed, squid, bellows (default all three)
-          --squid-workers N     TLS suite: Squid workers (default 1: squid -N, no SMP kids)
+          --squid-workers LIST  TLS suite: one Squid path per entry, with that many workers (default 1: squid -N, no SMP kids)
           --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
           --output FILE         write the markdown report to FILE instead of printing it
         """;
@@ -39,7 +39,8 @@ public sealed record BenchmarkOptions
     /// <summary>The TLS suite's paths: routed, squid, bellows.</summary>
     public IReadOnlyList<string> TlsPaths { get; init; } = ["routed", "squid", "bellows"];
 
-    public int SquidWorkers { get; init; } = 1;
+    /// <summary>The TLS suite measures one Squid per entry, with that many workers.</summary>
+    public IReadOnlyList<int> SquidWorkers { get; init; } = [1];
 
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -59,7 +60,7 @@ public sealed record BenchmarkOptions
                 "--output" => options with { OutputPath = Next() },
                 "--only" => options with { Tests = ParseTests(Next()) },
                 "--tls-paths" => options with { TlsPaths = ParseTlsPaths(Next()) },
-                "--squid-workers" => options with { SquidWorkers = Number(args[i], Next(), 1, 8) },
+                "--squid-workers" => options with { SquidWorkers = ParseWorkers(args[i], Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -70,6 +71,12 @@ public sealed record BenchmarkOptions
         }
 
         return options;
+    }
+
+    private static int[] ParseWorkers(string name, string list)
+    {
+        var counts = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => Number(name, n, 1, 8)).Distinct().ToArray();
+        return counts.Length > 0 ? counts : throw new ArgumentException($"{name} needs at least one number");
     }
 
     private static string[] ParseTlsPaths(string list)

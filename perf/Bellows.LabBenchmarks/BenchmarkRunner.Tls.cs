@@ -47,17 +47,23 @@ public sealed partial class BenchmarkRunner
         _servers.Add(await NginxServer.StartAsync(Lab.Topology.Server, Lab.WorkDirectory, LabTopology.ServerV4, HttpPort, tls).ConfigureAwait(false));
 
         var routed = new RoutedPath(Lab);
-        var squid = new SquidPath(Lab, material, squidVersion, _options.SquidWorkers);
+        var squids = _options.SquidWorkers.Select(w => new SquidPath(Lab, material, squidVersion, w)).ToList();
         var bellows = new BellowsTlsPath(Lab, material);
         var paths = new List<(ITrafficPath Path, string Ca, string Issuer)>();
         foreach (string name in _options.TlsPaths)
         {
-            paths.Add(name switch
+            switch (name)
             {
-                "routed" => (routed, material.OriginCaPath, TlsMaterial.OriginCaName),
-                "squid" => (squid, material.SquidCaPath, TlsMaterial.SquidCaName),
-                _ => (bellows, material.BellowsCaPath, TlsMaterial.BellowsCaName),
-            });
+                case "routed":
+                    paths.Add((routed, material.OriginCaPath, TlsMaterial.OriginCaName));
+                    break;
+                case "squid":
+                    paths.AddRange(squids.Select(s => ((ITrafficPath)s, material.SquidCaPath, TlsMaterial.SquidCaName)));
+                    break;
+                default:
+                    paths.Add((bellows, material.BellowsCaPath, TlsMaterial.BellowsCaName));
+                    break;
+            }
         }
 
         // :: Step 2
@@ -96,7 +102,7 @@ public sealed partial class BenchmarkRunner
                         _log(DescribeTls(measurement));
                     }
 
-                    if (path == squid)
+                    if (path is SquidPath squid)
                     {
                         helpers.UnionWith(squid.Helpers());
                     }
@@ -118,10 +124,10 @@ public sealed partial class BenchmarkRunner
         var result = new TlsSuiteResult(
             names,
             names.Contains(routed.Name) ? routed.Name : null,
-            names.Contains(squid.Name) ? squid.Name : null,
+            [.. squids.Select(s => s.Name).Where(names.Contains)],
             names.Contains(bellows.Name) ? bellows.Name : null,
             squidVersion,
-            _options.SquidWorkers,
+            [.. squids.Where(s => names.Contains(s.Name)).Select(s => s.Workers)],
             [.. helpers],
             resumed,
             probed,
@@ -205,7 +211,7 @@ public sealed partial class BenchmarkRunner
         string request = $@"printf 'GET {NginxServer.FilePath} HTTP/1.1\r\nHost: {TlsMaterial.OriginName}\r\nConnection: close\r\n\r\n'";
         string script = $"{request} | timeout 10 {connect} -sess_out {session} >/dev/null 2>&1; " +
             $"[ -s {session} ] || {{ echo 'no session'; exit 0; }}; " +
-            $"{request} | timeout 10 {connect} -sess_in {session} >{session}.out 2>&1; grep -E '^(New|Reused),' {session}.out | head -1 | grep . || tail -3 {session}.out";
+            $"{request} | timeout 10 {connect} -sess_in {session} >{session}.out 2>&1; grep -a -E '^(New|Reused),' {session}.out | head -1 | grep -a . || tail -3 {session}.out";
         var result = await Lab.Topology.Client.ShellAsync(script, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         string line = result.StandardOutput.Trim();
         return line.StartsWith("Reused", StringComparison.Ordinal) ? "resumes (" + line.Split(',')[1].Trim() + ")"

@@ -38,8 +38,8 @@ public sealed partial class SquidPath : ITrafficPath
         _lab = lab;
         _tls = tls;
         _workers = workers;
-        _directory = Path.Combine(lab.WorkDirectory, "squid");
-        Name = "Squid " + version + " ssl-bump";
+        _directory = Path.Combine(lab.WorkDirectory, "squid-w" + workers.ToString(CultureInfo.InvariantCulture));
+        Name = $"Squid {version} ssl-bump ({workers} worker{(workers == 1 ? "" : "s")})";
     }
 
     public string Name { get; }
@@ -49,7 +49,7 @@ public sealed partial class SquidPath : ITrafficPath
     /// <summary>The CA a client must trust to accept Squid's minted certificates.</summary>
     public string CaPath => _tls.SquidCaPath;
 
-    public string Workers => _workers.ToString(CultureInfo.InvariantCulture);
+    public int Workers => _workers;
 
     public string ConfigPath => Path.Combine(_directory, "squid.conf");
 

@@ -63,10 +63,13 @@ public sealed class TlsMarkdownReport
                 $"{F(OriginPerClient(path), 2)} | {Errors(path, Metric.TlsNewConnections)} |");
         }
 
-        if (_tls.Bellows is { } b && _tls.Squid is { } s)
+        foreach (string s in _tls.Squids)
         {
-            double cpu = MedianCpuPerOperation(b, Metric.TlsNewConnections) / MedianCpuPerOperation(s, Metric.TlsNewConnections);
-            Line($"| **Bellows / Squid** | **{X(Ratio(b, s, Metric.TlsNewConnections))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | |");
+            if (_tls.Bellows is { } b)
+            {
+                double cpu = MedianCpuPerOperation(b, Metric.TlsNewConnections) / MedianCpuPerOperation(s, Metric.TlsNewConnections);
+                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, Metric.TlsNewConnections))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | |");
+            }
         }
 
         Line();
@@ -85,9 +88,12 @@ public sealed class TlsMarkdownReport
                 $"{F(Statistics.Median(Samples(path, Metric.TlsBulk).Select(m => m.Elapsed.TotalSeconds)), 2)} | {F(MedianCores(path, Metric.TlsBulk), 2)} | {F(perMib, 2)} |");
         }
 
-        if (_tls.Bellows is { } b && _tls.Squid is { } s)
+        foreach (string s in _tls.Squids)
         {
-            Line($"| **Bellows / Squid** | **{X(Ratio(b, s, Metric.TlsBulk))}** | | | | |");
+            if (_tls.Bellows is { } b)
+            {
+                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, Metric.TlsBulk))}** | | | | |");
+            }
         }
 
         Line();
@@ -95,19 +101,23 @@ public sealed class TlsMarkdownReport
 
     private void RenderTargets()
     {
-        if (_tls.Bellows is not { } b || _tls.Squid is not { } s)
+        if (_tls.Bellows is not { } b || _tls.Squids.Count == 0)
         {
             return;
         }
 
-        double connections = Ratio(b, s, Metric.TlsNewConnections);
-        double bulk = Ratio(b, s, Metric.TlsBulk);
         Line("## Issue targets");
         Line();
         Line("| target | measured | met |");
         Line("|---|---:|:---:|");
-        Line($"| new intercepted connections/s ≥ {X(TargetRatio)} Squid | {TargetX(connections)} | {(connections >= TargetRatio ? "yes" : "**no**")} |");
-        Line($"| bulk intercepted HTTPS ≥ {X(TargetRatio)} Squid | {TargetX(bulk)} | {(bulk >= TargetRatio ? "yes" : "**no**")} |");
+        foreach (string s in _tls.Squids)
+        {
+            double connections = Ratio(b, s, Metric.TlsNewConnections);
+            double bulk = Ratio(b, s, Metric.TlsBulk);
+            Line($"| new intercepted connections/s ≥ {X(TargetRatio)} {s} | {TargetX(connections)} | {(connections >= TargetRatio ? "yes" : "**no**")} |");
+            Line($"| bulk intercepted HTTPS ≥ {X(TargetRatio)} {s} | {TargetX(bulk)} | {(bulk >= TargetRatio ? "yes" : "**no**")} |");
+        }
+
         Line();
     }
 
@@ -158,7 +168,8 @@ public sealed class TlsMarkdownReport
         Line();
         Line($"- Bellows revision `{e.Revision}`, Release build, {e.Runtime}: one TPROXY listener with `\"tls\": \"always\"`, 2 acceptors " +
             "(reuseport), 2 workers, nat auto, session log off, `tls.profile.revocation: off`, the origin CA as `trust_bundle`.");
-        Line($"- Squid {_tls.SquidVersion} (squid-openssl), `workers {_tls.SquidWorkers}`" + (_tls.SquidWorkers == 1 ? " (`squid -N`: one process, no SMP kids)" : " (`squid --foreground`)") +
+        string workers = string.Join(" and ", _tls.SquidWorkers.Select(w => w == 1 ? "`workers 1` (`squid -N`: one process, no SMP kids)" : $"`workers {w}` (`squid --foreground`: a master and {w} kids)"));
+        Line($"- Squid {_tls.SquidVersion} (squid-openssl), {workers}" +
             ": `https_port 3130 tproxy ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB`, `ssl_bump peek step1`, " +
             "`ssl_bump bump all`, `sslcrtd_program security_file_certgen -M 16MB`, `tls_outgoing_options cafile=<origin CA>`, " +
             "`cache deny all`, `access_log none`, `spoof_client_ip deny all` (upstream from the gateway's address, like Bellows' nat auto). " +

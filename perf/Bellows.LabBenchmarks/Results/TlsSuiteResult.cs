@@ -6,10 +6,10 @@ namespace Bellows.LabBenchmarks.Results;
 /// <summary>What the TLS suite found besides the measurements.</summary>
 /// <param name="Paths">Path names in table order (routed, Squid, Bellows; only those that ran).</param>
 /// <param name="Routed">The routed path's name (null if it did not run).</param>
-/// <param name="Squid">Squid's path name (null if it did not run).</param>
+/// <param name="Squids">Squid's path names, one per worker count (empty if Squid did not run).</param>
 /// <param name="Bellows">Bellows' path name (null if it did not run).</param>
 /// <param name="SquidVersion">First line of <c>squid -v</c>.</param>
-/// <param name="SquidWorkers">Squid's <c>workers</c>.</param>
+/// <param name="SquidWorkers">Squid's <c>workers</c>, one per Squid path.</param>
 /// <param name="SquidHelpers">Squid's child processes seen during a run (their CPU counts as Squid's).</param>
 /// <param name="WrkResumed">Of <see cref="WrkProbeRequests"/> wrk requests to an origin that offers resumption, how many resumed.</param>
 /// <param name="WrkProbeRequests">Requests in the wrk resumption probe.</param>
@@ -20,10 +20,10 @@ namespace Bellows.LabBenchmarks.Results;
 public sealed record TlsSuiteResult(
     IReadOnlyList<string> Paths,
     string? Routed,
-    string? Squid,
+    IReadOnlyList<string> Squids,
     string? Bellows,
     string SquidVersion,
-    int SquidWorkers,
+    IReadOnlyList<int> SquidWorkers,
     IReadOnlyList<string> SquidHelpers,
     long WrkResumed,
     long WrkProbeRequests,
