@@ -70,7 +70,8 @@ public sealed partial class SquidPath : ITrafficPath
         Directory.CreateDirectory(_directory);
         string sslDb = Path.Combine(_directory, "ssl_db");
         (await CommandRunner.RunAsync(CertificateGenerator, ["-c", "-s", sslDb, "-M", "16MB"], TimeSpan.FromSeconds(30)).ConfigureAwait(false)).EnsureSuccess();
-        await File.WriteAllTextAsync(Path.Combine(_directory, "hosts"), $"{LabTopology.ServerV4} {TlsMaterial.OriginName}\n127.0.0.1 localhost\n").ConfigureAwait(false);
+        // The origin's name, and the client's address too: Squid looks the client up (PTR) on every connection.
+        await File.WriteAllTextAsync(Path.Combine(_directory, "hosts"), $"{LabTopology.ServerV4} {TlsMaterial.OriginName}\n{LabTopology.ClientV4} client.bellows.test\n127.0.0.1 localhost\n").ConfigureAwait(false);
         await File.WriteAllTextAsync(ConfigPath, RenderConfig()).ConfigureAwait(false);
 
         // Squid drops privileges to 'proxy' after reading its config: its directories and its CA must be its own.
