@@ -38,6 +38,8 @@ command -v ps >/dev/null || missing+=(procps)
 if ((tls)); then
   [ -x /usr/lib/squid/security_file_certgen ] || missing+=(squid-openssl)
   command -v openssl >/dev/null || missing+=(openssl)
+  # The suite compiles a small LD_PRELOAD library that keeps wrk from resuming TLS sessions.
+  command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 fi
 need_nginx=0
 command -v nginx >/dev/null || need_nginx=1

@@ -32,6 +32,9 @@ public sealed partial class BenchmarkRunner
     private static string HttpsUrl(string file, int port = HttpsPort) =>
         port == HttpsPort ? $"https://{TlsMaterial.OriginName}{file}" : $"https://{TlsMaterial.OriginName}:{port}{file}";
 
+    /// <summary>The LD_PRELOAD library that keeps wrk from resuming sessions (<see cref="WrkNoResume"/>).</summary>
+    private string? _wrkNoResume;
+
     private string ClientHostsPath => Path.Combine("/etc/netns", Lab.Topology.Client.Name, "hosts");
 
     private async Task<BenchmarkReport> ExecuteTlsAsync(DateTimeOffset started, Stopwatch watch, BenchmarkEnvironment environment, CancellationToken cancellationToken)
@@ -69,8 +72,15 @@ public sealed partial class BenchmarkRunner
         // :: Step 2
         await routed.StartAsync().ConfigureAwait(false);
         await UseClientPortsAsync(routed).ConfigureAwait(false);
-        var (resumed, probed) = await ProbeWrkResumptionAsync(cancellationToken).ConfigureAwait(false);
+        var (resumed, probed) = await ProbeWrkResumptionAsync(null, cancellationToken).ConfigureAwait(false);
         _log($"wrk resumption probe: {resumed} of {probed} requests resumed a session (origin offering resumption)");
+        _wrkNoResume = await WrkNoResume.BuildAsync(Path.Combine(Lab.WorkDirectory, "tls")).ConfigureAwait(false);
+        var (shimResumed, shimProbed) = await ProbeWrkResumptionAsync(_wrkNoResume, cancellationToken).ConfigureAwait(false);
+        _log($"wrk with {Path.GetFileName(_wrkNoResume)}: {shimResumed} of {shimProbed} requests resumed a session");
+        if (shimResumed > 0 || shimProbed == 0)
+        {
+            throw new BenchmarkException($"wrk with {_wrkNoResume} still resumed {shimResumed} of {shimProbed} sessions");
+        }
 
         // :: Step 3
         var clientLeg = new Dictionary<string, string>();
@@ -93,8 +103,8 @@ public sealed partial class BenchmarkRunner
                     }
 
                     await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath), _options.WrkThreads, _options.WrkConnections,
-                        Math.Min(WarmUpSeconds, _options.Seconds), closeEachRequest: true, cancellationToken).ConfigureAwait(false);
-                    foreach (var metric in new[] { Metric.TlsNewConnections, Metric.TlsBulk })
+                        Math.Min(WarmUpSeconds, _options.Seconds), closeEachRequest: true, _wrkNoResume, cancellationToken).ConfigureAwait(false);
+                    foreach (var metric in new[] { Metric.TlsNewConnections, Metric.TlsResumingConnections, Metric.TlsBulk })
                     {
                         await Task.Delay(s_pause, cancellationToken).ConfigureAwait(false);
                         var measurement = await MeasureTlsAsync(path, ca, metric, run, cancellationToken).ConfigureAwait(false);
@@ -131,6 +141,8 @@ public sealed partial class BenchmarkRunner
             [.. helpers],
             resumed,
             probed,
+            shimResumed,
+            shimProbed,
             clientLeg,
             minting,
             mintingWithContext,
@@ -189,13 +201,13 @@ public sealed partial class BenchmarkRunner
     /// wrk with Connection: close against the origin's second HTTPS port, which offers resumption (session cache and
     /// tickets) and logs <c>$ssl_session_reused</c>: tells whether wrk's new connections are full handshakes.
     /// </summary>
-    private async Task<(long Resumed, long Requests)> ProbeWrkResumptionAsync(CancellationToken cancellationToken)
+    private async Task<(long Resumed, long Requests)> ProbeWrkResumptionAsync(string? preload, CancellationToken cancellationToken)
     {
-        string log = NginxServer.ResumptionLogPath(Lab.WorkDirectory);
-        await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath, NginxTls.ResumptionProbePort), 1, 4, 1, closeEachRequest: true, cancellationToken).ConfigureAwait(false);
-
         // nginx buffers nothing here (no buffer= on access_log): every line is written when its request ends.
-        var lines = File.Exists(log) ? await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false) : [];
+        string log = NginxServer.ResumptionLogPath(Lab.WorkDirectory);
+        int skip = File.Exists(log) ? (await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false)).Length : 0;
+        await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath, NginxTls.ResumptionProbePort), 1, 4, 1, closeEachRequest: true, preload, cancellationToken).ConfigureAwait(false);
+        var lines = File.Exists(log) ? (await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false)).Skip(skip).ToList() : [];
         return (lines.Count(l => l.Trim() == "r"), lines.Count(l => l.Trim().Length > 0));
     }
 
@@ -264,10 +276,11 @@ public sealed partial class BenchmarkRunner
         long errors = 0;
         long minimumSessions;
         TimeSpan elapsed;
-        if (metric == Metric.TlsNewConnections)
+        if (metric is Metric.TlsNewConnections or Metric.TlsResumingConnections)
         {
+            string? preload = metric == Metric.TlsNewConnections ? _wrkNoResume : null;
             var wrk = await Wrk.RunAsync(client, HttpsUrl(NginxServer.FilePath), _options.WrkThreads, _options.WrkConnections, _options.Seconds,
-                closeEachRequest: true, cancellationToken).ConfigureAwait(false);
+                closeEachRequest: true, preload, cancellationToken).ConfigureAwait(false);
             (value, operations, elapsed, errors) = (wrk.RequestsPerSecond, wrk.Requests, wrk.Elapsed, wrk.SocketErrors + wrk.BadResponses);
             minimumSessions = wrk.Requests;
         }

@@ -52,23 +52,37 @@ public sealed class TlsMarkdownReport
     private void RenderConnections()
     {
         var o = _report.Options;
-        Line($"## New intercepted HTTPS connections per second (wrk -t{o.WrkThreads} -c{o.WrkConnections}, `Connection: close`, 1 KiB file)");
+        Line($"## New intercepted HTTPS connections per second (wrk -t{o.WrkThreads} -c{o.WrkConnections}, `Connection: close`, 1 KiB file, no resumption)");
         Line();
+        Line("wrk is kept from resuming sessions (an LD_PRELOAD wrapper of `SSL_clear`), so every connection is a full " +
+            "handshake on the client leg, and (the origin offers no resumption) on the upstream leg.");
+        Line();
+        RenderConnectionTable(Metric.TlsNewConnections);
+        Line($"### The same with wrk resuming sessions where the other end allows it");
+        Line();
+        Line("wrk as it is offers its last session on every new connection; whoever terminates the client's TLS decides " +
+            "whether it is resumed (see \"Handshakes\" below).");
+        Line();
+        RenderConnectionTable(Metric.TlsResumingConnections);
+    }
+
+    private void RenderConnectionTable(Metric metric)
+    {
         Line("| path | conn/s | vs routed | proxy CPU per connection (µs) | proxy CPU (cores) | origin connections per client connection | wrk errors |");
         Line("|---|---:|---:|---:|---:|---:|---:|");
         foreach (string path in _tls.Paths)
         {
-            Line($"| {path} | {F(Median(path, Metric.TlsNewConnections), 0)} | {VsRouted(path, Metric.TlsNewConnections)} | " +
-                $"{F(MedianCpuPerOperation(path, Metric.TlsNewConnections), 0)} | {F(MedianCores(path, Metric.TlsNewConnections), 2)} | " +
-                $"{F(OriginPerClient(path), 2)} | {Errors(path, Metric.TlsNewConnections)} |");
+            Line($"| {path} | {F(Median(path, metric), 0)} | {VsRouted(path, metric)} | " +
+                $"{F(MedianCpuPerOperation(path, metric), 0)} | {F(MedianCores(path, metric), 2)} | " +
+                $"{F(OriginPerClient(path, metric), 2)} | {Errors(path, metric)} |");
         }
 
         foreach (string s in _tls.Squids)
         {
             if (_tls.Bellows is { } b)
             {
-                double cpu = MedianCpuPerOperation(b, Metric.TlsNewConnections) / MedianCpuPerOperation(s, Metric.TlsNewConnections);
-                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, Metric.TlsNewConnections))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | |");
+                double cpu = MedianCpuPerOperation(b, metric) / MedianCpuPerOperation(s, metric);
+                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, metric))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | |");
             }
         }
 
@@ -116,6 +130,8 @@ public sealed class TlsMarkdownReport
             double bulk = Ratio(b, s, Metric.TlsBulk);
             Line($"| new intercepted connections/s ≥ {X(TargetRatio)} {s} | {TargetX(connections)} | {(connections >= TargetRatio ? "yes" : "**no**")} |");
             Line($"| bulk intercepted HTTPS ≥ {X(TargetRatio)} {s} | {TargetX(bulk)} | {(bulk >= TargetRatio ? "yes" : "**no**")} |");
+            double resuming = Ratio(b, s, Metric.TlsResumingConnections);
+            Line($"| (not a target) connections/s with wrk resuming, vs {s} | {TargetX(resuming)} | |");
         }
 
         Line();
@@ -127,7 +143,8 @@ public sealed class TlsMarkdownReport
         Line();
         Line($"- **wrk and resumption.** Against an origin port that offers resumption (session cache and tickets), " +
             $"{_tls.WrkResumed:N0} of {_tls.WrkProbeRequests:N0} wrk requests (`Connection: close`) resumed a session" +
-            (_tls.WrkResumed == 0 ? ": wrk makes a full handshake on every new connection." : ": wrk **does** resume; the client-leg rows below say whether each path lets it."));
+            (_tls.WrkResumed == 0 ? ": wrk makes a full handshake on every new connection." : ": wrk **does** resume; the client-leg rows below say whether each path lets it.") +
+            $" With the no-resume wrapper: {_tls.NoResumeResumed:N0} of {_tls.NoResumeProbeRequests:N0}.");
         Line("- **Client leg** (who terminates the client's TLS resumes a second `openssl s_client` connection?):");
         foreach (var (path, verdict) in _tls.ClientLegResumes)
         {
@@ -196,8 +213,8 @@ public sealed class TlsMarkdownReport
         }
     }
 
-    private double OriginPerClient(string path) =>
-        Statistics.Median(Samples(path, Metric.TlsNewConnections).Where(m => m.OriginConnections is not null && m.Operations > 0)
+    private double OriginPerClient(string path, Metric metric) =>
+        Statistics.Median(Samples(path, metric).Where(m => m.OriginConnections is not null && m.Operations > 0)
             .Select(m => (double)m.OriginConnections!.Value / m.Operations));
 
     private double Median(string path, Metric metric) => Statistics.Median(Samples(path, metric).Select(m => m.Value));

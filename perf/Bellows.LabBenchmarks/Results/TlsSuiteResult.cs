@@ -13,6 +13,8 @@ namespace Bellows.LabBenchmarks.Results;
 /// <param name="SquidHelpers">Squid's child processes seen during a run (their CPU counts as Squid's).</param>
 /// <param name="WrkResumed">Of <see cref="WrkProbeRequests"/> wrk requests to an origin that offers resumption, how many resumed.</param>
 /// <param name="WrkProbeRequests">Requests in the wrk resumption probe.</param>
+/// <param name="NoResumeResumed">The same probe with wrk kept from resuming (WrkNoResume): must be 0.</param>
+/// <param name="NoResumeProbeRequests">Requests in that probe.</param>
 /// <param name="ClientLegResumes">Per path: did a second <c>openssl s_client</c> connection resume the first one's session.</param>
 /// <param name="Minting">Bellows' certificate minting, one thread (certificate only); null if skipped.</param>
 /// <param name="MintingWithContext">The same including the SslStreamCertificateContext build.</param>
@@ -27,6 +29,8 @@ public sealed record TlsSuiteResult(
     IReadOnlyList<string> SquidHelpers,
     long WrkResumed,
     long WrkProbeRequests,
+    long NoResumeResumed,
+    long NoResumeProbeRequests,
     IReadOnlyDictionary<string, string> ClientLegResumes,
     MintingBenchmarkResult? Minting,
     MintingBenchmarkResult? MintingWithContext,
