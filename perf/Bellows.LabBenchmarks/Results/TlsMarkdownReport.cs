@@ -190,7 +190,9 @@ public sealed class TlsMarkdownReport
             ": `https_port 3130 tproxy ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB`, `ssl_bump peek step1`, " +
             "`ssl_bump bump all`, `sslcrtd_program security_file_certgen -M 16MB`, `tls_outgoing_options cafile=<origin CA>`, " +
             "`cache deny all`, `access_log none`, `spoof_client_ip deny all` (upstream from the gateway's address, like Bellows' nat auto). " +
-            "Squid's CPU is the whole process tree: " + (_tls.SquidHelpers.Count > 0 ? string.Join(", ", _tls.SquidHelpers.Distinct()) + " besides squid." : "no helper processes were seen."));
+            "Squid's CPU is that of its whole process tree" + (_tls.SquidHelpers.Count > 0
+                ? " (children seen: " + string.Join(", ", _tls.SquidHelpers.Distinct()) + "; `security_file_c` is security_file_certgen, `squid` children are SMP kids)."
+                : "; no child processes were seen."));
         Line("- Both proxies' CAs and the origin's certificate are ECDSA P-256 (Squid gives its minted certificates its CA's key).");
         Line($"- Origin: {e.NginxVersion.Replace("nginx version: ", "", StringComparison.Ordinal)}, 2 workers, TLS 1.2-1.3, ALPN http/1.1, " +
             "no session cache or tickets on the measured port, keep-alive unlimited. Client: " +
