@@ -52,7 +52,11 @@ rq=$(printf '%s\n' "${routed_q[@]}" | median); bq=$(printf '%s\n' "${bellows_q[@
 
 # Loss at a rate Bellows sustains: 80% of its measured median, paced with -Q.
 rate=$(python3 -c "print(int($bq*0.8))")
+# Where a loss happens: the gateway's UDP queues (Bellows) or the server's (dnsmasq overrun).
+ip netns exec $gw nstat -n; ip netns exec $PREFIX-srv nstat -n
 read -r sq sl < <(perf -Q "$rate"); echo "paced at $rate qps through bellows: $sq qps, lost $sl"
+gwdrops=$(ip netns exec $gw nstat -z UdpRcvbufErrors | awk '/UdpRcvbufErrors/{print $2}')
+srvdrops=$(ip netns exec $PREFIX-srv nstat -z UdpRcvbufErrors | awk '/UdpRcvbufErrors/{print $2}')
 
 # Flow opening: every query from a new socket (a new flow), 500 in flight, 5,000 queries (bounded: 3 s a batch).
 divert off; read -r ra rc rt < <(ip netns exec $cli python3 bench/dns_flows.py 198.18.1.2 5000 500)
@@ -70,7 +74,8 @@ out=bench/results/dns-$(date -u +%Y-%m-%dT%H-%M-%SZ).md
   echo "| routed | $rq | 1.00× | – |"
   echo "| Bellows | $bq | $(python3 -c "print(f'{$bq/$rq:.2f}')")× | $bc |"
   echo
-  echo "Paced at $rate queries/s (80% of Bellows' median) through Bellows: $sq queries/s, **$sl lost**."
+  echo "Paced at $rate queries/s (80% of Bellows' median) through Bellows: $sq queries/s, **$sl lost**"
+  echo "(UDP receive-queue drops meanwhile: gateway/Bellows ${gwdrops:-0}, server/dnsmasq ${srvdrops:-0})."
   echo
   echo "| single-query flows (new source port each, 500 in flight) | answered | flows/s | CPU per flow (µs) |"
   echo "|---|---:|---:|---:|"
