@@ -18,8 +18,8 @@ namespace Bellows.Proxy.Tls;
 /// The part of a session on a TLS-aware listener between the upstream TCP connect and the relay.
 /// </summary>
 /// <remarks>
-/// 1. detect (plain listener): whoever speaks first decides; a client whose first byte starts a TLS handshake
-///    record goes on, anything else is relayed untouched;
+/// 1. detect (plain listener): whoever speaks first decides; a client whose first bytes are a TLS handshake
+///    record header goes on, anything else is relayed untouched (as is, later, anything that is not a hello);
 /// 2. read the ClientHello (bounded, timed); non-TLS bytes are relayed or dropped by profile, a bad hello ends
 ///    the session with its reason;
 /// 3. bypass by profile or SNI list: forward the hello and relay the original TLS;
@@ -51,6 +51,15 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             return inspector.Profile.NonTls == NonTlsAction.Drop && listener.Tls == TlsListenerMode.Always
                 ? Fail(new CloseReason(CloseSide.Proxy, CloseKind.NotTls), "not TLS, dropped by profile")
                 : TlsStageResult.Plain(read.Bytes);
+        }
+
+        if (read.Status != ClientHelloReadStatus.Complete && listener.Tls == TlsListenerMode.Detect)
+        {
+            // Looked like TLS but is not a hello: on a plain listener that is somebody's protocol, relay it.
+            inspector.CountNotTls();
+            Info.Outcome = "not-tls";
+            Info.Detail = $"{read.Status.ToString().ToLowerInvariant()}: {read.Reason}";
+            return TlsStageResult.Plain(read.Bytes);
         }
 
         if (read.Status != ClientHelloReadStatus.Complete)
@@ -260,11 +269,15 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
         return StartsWithHandshakeRecord();
     }
 
-    /// <summary>Peeks the first byte the client sent (it stays in the socket for whoever reads next).</summary>
+    /// <summary>
+    /// Peeks the client's first bytes (they stay in the socket for whoever reads next): a handshake record
+    /// header starts 0x16 0x03 0x00-0x04. Three bytes, not one: a lone 0x16 from some binary protocol must not
+    /// make Bellows wait for a ClientHello that never comes. A TLS client sends its whole hello at once.
+    /// </summary>
     private bool StartsWithHandshakeRecord()
     {
-        Span<byte> one = stackalloc byte[1];
-        return client.Receive(one, SocketFlags.Peek) == 1 && one[0] == HandshakeRecord;
+        Span<byte> head = stackalloc byte[3];
+        return client.Receive(head, SocketFlags.Peek) == 3 && head[0] == HandshakeRecord && head[1] == 3 && head[2] <= 4;
     }
 
     private void Describe(ClientHelloInfo hello)

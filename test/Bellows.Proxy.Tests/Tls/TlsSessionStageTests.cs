@@ -250,6 +250,35 @@ public class TlsSessionStageTests
         Assert.InRange(started.Elapsed, inspector.Config.HelloTimeout - TimeSpan.FromMilliseconds(100), inspector.Config.HelloTimeout + TimeSpan.FromSeconds(2));
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x16 })] // one byte of some binary protocol that happens to be 0x16
+    [InlineData(new byte[] { 0x16, 0x03, 0x01, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00 })] // a record, not a hello
+    public async Task Detect_BytesThatAreNotAHello_AreRelayedAtOnce(byte[] first)
+    {
+        await using var lab = new TlsStageHarness(Strict, mode: TlsListenerMode.Detect);
+        var (client, stage, _, _) = await lab.OpenAsync();
+        await client.SendAsync(first);
+        await Task.Delay(50);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = await stage.RunAsync(CancellationToken.None);
+
+        Assert.True(result.Failure.IsNone, stage.Info.Detail);
+        Assert.Null(result.ClientLeg);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"took {started.Elapsed}");
+        if (first.Length == 1)
+        {
+            // Not even read: the relay gets it from the socket.
+            Assert.True(result.ForwardFirst.IsEmpty);
+            Assert.Equal("plain", stage.Info.Outcome);
+        }
+        else
+        {
+            Assert.Equal(first, result.ForwardFirst.ToArray());
+            Assert.Equal("not-tls", stage.Info.Outcome);
+        }
+    }
+
     [Fact]
     public async Task Detect_ServerSpeakingFirstIsRelayedPlain()
     {
