@@ -15,6 +15,11 @@ internal static class Program
           check-config FILE   validate a configuration file; every error with line and key
           status [--socket PATH]
                               print the status of a running Bellows (sessions, workers, buffer pool)
+          ca init [--config FILE] [--dir DIR] [--force]
+                              create the CA that signs inspected connections' certificates (in tls.ca_dir,
+                              or DIR) and print how to make clients trust it; --force replaces an existing CA
+          ca export [--config FILE] [--dir DIR]
+                              print the CA certificate (PEM), for clients to install
           nft [--config FILE] [--ports LIST] [--redirect-ports LIST] [--interface IF] [--apply|--remove]
                               print (or install/remove) the nftables and ip rule/route set-up that diverts
                               traffic to Bellows
@@ -31,6 +36,7 @@ internal static class Program
                 "run" => await RunCommand.ExecuteAsync(arguments).ConfigureAwait(false),
                 "check-config" => CheckConfigCommand.Execute(arguments),
                 "status" => await StatusCommand.ExecuteAsync(arguments).ConfigureAwait(false),
+                "ca" => CaCommand.Execute(arguments),
                 "nft" => await NftCommand.ExecuteAsync(arguments).ConfigureAwait(false),
                 "lab" => await LabCommand.ExecuteAsync(arguments).ConfigureAwait(false),
                 "help" or "--help" or "-h" => PrintUsage(Console.Out, 0),

@@ -4,6 +4,7 @@ using Bellows.Config;
 using Bellows.Proxy.Listeners;
 using Bellows.Proxy.Sessions;
 using Bellows.Proxy.Status;
+using Bellows.Proxy.Tls;
 using Bellows.Proxy.Udp;
 using Bellows.Proxy.Workers;
 using Bellows.Transport.Buffers;
@@ -43,15 +44,22 @@ public sealed class BellowsProxy : IAsyncDisposable
         ProxyLog.SessionBudget(_logger, _fdLimit, Budget.Max, config.Limits.FdReserve);
         try
         {
+            // The CA is loaded (or created) only when some listener looks at TLS.
+            if (config.Listeners.Any(l => l.Enabled && l.Protocol == ListenerProtocol.Tcp && l.Tls != TlsListenerMode.Off))
+            {
+                Tls = TlsInspector.Create(config.Tls, _logger);
+            }
+
             foreach (var listener in config.Listeners.Where(l => l.Enabled))
             {
                 _listeners.Add(listener.Protocol == ListenerProtocol.Udp
                     ? new UdpListenerGroup(listener, config, Pool, Budget, loggers)
-                    : new TcpListenerGroup(listener, config.Relay, config.Limits.HandoffQueue, Pool, Budget, loggers, config.Logging.SessionLog));
+                    : new TcpListenerGroup(listener, config.Relay, config.Limits.HandoffQueue, Pool, Budget, loggers, config.Logging.SessionLog, Tls));
             }
         }
         catch
         {
+            Tls?.Dispose();
             foreach (var group in _listeners)
             {
                 group.Dispose();
@@ -62,6 +70,9 @@ public sealed class BellowsProxy : IAsyncDisposable
     }
 
     public PinnedBufferPool Pool { get; }
+
+    /// <summary>TLS inspection state; null when no listener looks at TLS.</summary>
+    public TlsInspector? Tls { get; }
 
     public SessionBudget Budget { get; }
 
@@ -124,7 +135,8 @@ public sealed class BellowsProxy : IAsyncDisposable
             GC.GetTotalMemory(false),
             process.WorkingSet64,
             Pool.GetStatistics(),
-            _listeners.Select(l => l.GetStatistics()).ToArray());
+            _listeners.Select(l => l.GetStatistics()).ToArray(),
+            Tls?.GetStatistics());
     }
 
     public async ValueTask DisposeAsync()
@@ -140,6 +152,7 @@ public sealed class BellowsProxy : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        Tls?.Dispose();
     }
 
     private async Task TrimPoolAsync(CancellationToken stopping)

@@ -11,10 +11,11 @@ public class BellowsConfigTests
 
         Assert.Collection(
             listeners,
-            l => Assert.Equal(("tcp", ListenerMode.Tproxy, ListenerProtocol.Tcp, 50080), (l.Name, l.Mode, l.Protocol, l.Port)),
-            l => Assert.Equal(("redir-tcp", ListenerMode.Redirect, ListenerProtocol.Tcp, 51080), (l.Name, l.Mode, l.Protocol, l.Port)),
-            l => Assert.Equal(("udp", ListenerMode.Tproxy, ListenerProtocol.Udp, 50080), (l.Name, l.Mode, l.Protocol, l.Port)),
-            l => Assert.Equal(("redir-dns", ListenerMode.Redirect, ListenerProtocol.Udp, 51053), (l.Name, l.Mode, l.Protocol, l.Port)));
+            l => Assert.Equal(("tcp", ListenerMode.Tproxy, ListenerProtocol.Tcp, 50080, TlsListenerMode.Detect), (l.Name, l.Mode, l.Protocol, l.Port, l.Tls)),
+            l => Assert.Equal(("tls", ListenerMode.Tproxy, ListenerProtocol.Tcp, 50443, TlsListenerMode.Always), (l.Name, l.Mode, l.Protocol, l.Port, l.Tls)),
+            l => Assert.Equal(("redir-tcp", ListenerMode.Redirect, ListenerProtocol.Tcp, 51080, TlsListenerMode.Off), (l.Name, l.Mode, l.Protocol, l.Port, l.Tls)),
+            l => Assert.Equal(("udp", ListenerMode.Tproxy, ListenerProtocol.Udp, 50080, TlsListenerMode.Off), (l.Name, l.Mode, l.Protocol, l.Port, l.Tls)),
+            l => Assert.Equal(("redir-dns", ListenerMode.Redirect, ListenerProtocol.Udp, 51053, TlsListenerMode.Off), (l.Name, l.Mode, l.Protocol, l.Port, l.Tls)));
         Assert.All(listeners, l =>
         {
             Assert.Equal(["0.0.0.0", "::"], l.Addresses);
@@ -43,6 +44,25 @@ public class BellowsConfigTests
         Assert.Equal(TimeSpan.FromSeconds(2), config.Shutdown.Drain);
         Assert.Equal(("information", true, "text"), (config.Logging.Level, config.Logging.SessionLog, config.Logging.Format));
         Assert.Equal("/run/bellows/bellows.sock", config.Management.Socket);
+        Assert.Equal(("/var/lib/bellows/ca", (string?)null, (string?)null), (config.Tls.CaDirectory, config.Tls.CertificatesDirectory, config.Tls.TrustBundle));
+        Assert.Equal(
+            (TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), 10_000, (string?)null),
+            (config.Tls.HelloTimeout, config.Tls.HandshakeTimeout, config.Tls.CacheSize, config.Tls.KeyLog));
+    }
+
+    [Fact]
+    public void Default_NoFile_HasDocumentedTlsProfile()
+    {
+        var profile = BellowsConfig.Default.Tls.Profile;
+
+        Assert.Equal(TlsInspectionMode.Inspect, profile.Mode);
+        Assert.Equal((false, false, false), (profile.AllowUntrustedIssuers, profile.AllowSelfSigned, profile.AllowInvalidCerts));
+        Assert.Equal(TlsFailureAction.Block, profile.OnFailure);
+        Assert.Equal(TimeSpan.FromMinutes(10), profile.OverrideDuration);
+        Assert.Equal(TlsOverrideScope.ClientServer, profile.OverrideScope);
+        Assert.Equal(TlsRevocationMode.SoftFail, profile.Revocation);
+        Assert.Empty(profile.BypassSni);
+        Assert.Equal(NonTlsAction.Relay, profile.NonTls);
     }
 
     [Fact]
@@ -79,6 +99,8 @@ public class BellowsConfigTests
     [InlineData("relay")]
     [InlineData("udp")]
     [InlineData("dns")]
+    [InlineData("tls")]
+    [InlineData("tls.profile")]
     [InlineData("limits")]
     [InlineData("shutdown")]
     [InlineData("logging")]
@@ -91,6 +113,8 @@ public class BellowsConfigTests
             "relay" => d with { Relay = d.Relay with { NoDelay = false } },
             "udp" => d with { Udp = d.Udp with { MaxFlows = 1 } },
             "dns" => d with { Dns = d.Dns with { Selection = DnsSelection.FirstAlive } },
+            "tls" => d with { Tls = d.Tls with { CacheSize = 16 } },
+            "tls.profile" => d with { Tls = d.Tls with { Profile = d.Tls.Profile with { BypassSni = ["bank.example"] } } },
             "limits" => d with { Limits = d.Limits with { FdReserve = 16 } },
             "shutdown" => d with { Shutdown = d.Shutdown with { Drain = TimeSpan.Zero } },
             "logging" => d with { Logging = d.Logging with { Format = "json" } },

@@ -9,12 +9,23 @@ public partial class ConfigLoaderTests
     [InlineData("relay", "connectTimeout", "connect_timeout")]
     [InlineData("limits", "max_session", "max_sessions")]
     [InlineData("logging", "Level", "level")]
+    [InlineData("tls", "hello_timout", "hello_timeout")]
+    [InlineData("tls", "cachesize", "cache_size")]
     public void Parse_MisspelledKey_SuggestsTheClosestKey(string section, string key, string suggestion)
     {
         var error = ConfigText.SingleError(ConfigText.Section(section, key, "1"));
 
         Assert.Equal((3, 5, $"{section}.{key}"), (error.Line, error.Column, error.Key));
         Assert.Equal($"unknown key '{key}'; did you mean '{suggestion}'?", error.Message);
+    }
+
+    [Fact]
+    public void Parse_MisspelledTlsProfileKey_SuggestsTheClosestKey()
+    {
+        var error = ConfigText.SingleError("{\n  \"tls\": {\n    \"profile\": {\n      \"bypass_sin\": []\n    }\n  }\n}");
+
+        Assert.Equal((4, 7, "tls.profile.bypass_sin"), (error.Line, error.Column, error.Key));
+        Assert.Equal("unknown key 'bypass_sin'; did you mean 'bypass_sni'?", error.Message);
     }
 
     [Fact]
@@ -33,7 +44,7 @@ public partial class ConfigLoaderTests
 
         Assert.Equal((2, 3, "colour"), (error.Line, error.Column, error.Key));
         Assert.Equal(
-            "unknown key 'colour'; known keys are listeners, relay, udp, dns, limits, shutdown, logging, management",
+            "unknown key 'colour'; known keys are listeners, relay, udp, dns, tls, limits, shutdown, logging, management",
             error.Message);
     }
 

@@ -22,7 +22,7 @@ public partial class ConfigLoaderTests
               "enabled": false,
               "nat": "none"
             },
-            { "name": "tp", "mode": "tproxy", "port": 9090 }
+            { "name": "tp", "mode": "tproxy", "port": 9090, "tls": "always" }
           ],
           "relay": {
             "nat": "none",
@@ -39,6 +39,27 @@ public partial class ConfigLoaderTests
             "early_queue": 16
           },
           "dns": { "nameservers": ["10.0.0.53", "fd00::53"], "selection": "first-alive" },
+          "tls": {
+            "ca_dir": "/etc/bellows/ca",
+            "certs_dir": "/etc/bellows/certs",
+            "trust_bundle": "/etc/ssl/roots.pem",
+            "hello_timeout": 1.5,
+            "handshake_timeout": 20,
+            "cache_size": 500,
+            "key_log": "/var/log/bellows/keys.log",
+            "profile": {
+              "mode": "bypass",
+              "allow_untrusted_issuers": true,
+              "allow_self_signed": true,
+              "allow_invalid_certs": true,
+              "on_failure": "warn",
+              "override_duration": 3600,
+              "override_scope": "certificate",
+              "revocation": "hard-fail",
+              "bypass_sni": ["Bank.Example", "*.health.example"],
+              "non_tls": "drop"
+            }
+          },
           "limits": { "max_sessions": 5000, "handoff_queue": 64, "fd_reserve": 256 },
           "shutdown": { "drain": 0 },
           "logging": { "level": "debug", "session_log": false, "format": "json" },
@@ -83,7 +104,7 @@ public partial class ConfigLoaderTests
                     Enabled = false,
                     Nat = NatMode.None,
                 },
-                new ListenerConfig { Name = "tp", Mode = ListenerMode.Tproxy, Port = 9090 },
+                new ListenerConfig { Name = "tp", Mode = ListenerMode.Tproxy, Port = 9090, Tls = TlsListenerMode.Always },
             ],
             Relay = new RelayConfig
             {
@@ -102,6 +123,29 @@ public partial class ConfigLoaderTests
                 EarlyQueue = 16,
             },
             Dns = new DnsConfig { Nameservers = ["10.0.0.53", "fd00::53"], Selection = DnsSelection.FirstAlive },
+            Tls = new TlsConfig
+            {
+                CaDirectory = "/etc/bellows/ca",
+                CertificatesDirectory = "/etc/bellows/certs",
+                TrustBundle = "/etc/ssl/roots.pem",
+                HelloTimeout = TimeSpan.FromMilliseconds(1500),
+                HandshakeTimeout = TimeSpan.FromSeconds(20),
+                CacheSize = 500,
+                KeyLog = "/var/log/bellows/keys.log",
+                Profile = new TlsProfileConfig
+                {
+                    Mode = TlsInspectionMode.Bypass,
+                    AllowUntrustedIssuers = true,
+                    AllowSelfSigned = true,
+                    AllowInvalidCerts = true,
+                    OnFailure = TlsFailureAction.Warn,
+                    OverrideDuration = TimeSpan.FromHours(1),
+                    OverrideScope = TlsOverrideScope.Certificate,
+                    Revocation = TlsRevocationMode.HardFail,
+                    BypassSni = ["bank.example", "*.health.example"],
+                    NonTls = NonTlsAction.Drop,
+                },
+            },
             Limits = new LimitsConfig { MaxSessions = 5000, HandoffQueue = 64, FdReserve = 256 },
             Shutdown = new ShutdownConfig { Drain = TimeSpan.Zero },
             Logging = new LoggingConfig { Level = "debug", SessionLog = false, Format = "json" },
@@ -125,6 +169,10 @@ public partial class ConfigLoaderTests
         Assert.NotEqual(BellowsConfig.Default.Udp.PortIdleTimeouts, config.Udp.PortIdleTimeouts);
         AssertAllDiffer(config.Dns, BellowsConfig.Default.Dns, nameof(DnsConfig.Nameservers));
         Assert.NotEqual(BellowsConfig.Default.Dns.Nameservers, config.Dns.Nameservers);
+        AssertAllDiffer(config.Tls, BellowsConfig.Default.Tls);
+        AssertAllDiffer(config.Tls.Profile, BellowsConfig.Default.Tls.Profile, nameof(TlsProfileConfig.BypassSni));
+        Assert.NotEqual(BellowsConfig.Default.Tls.Profile.BypassSni, config.Tls.Profile.BypassSni);
+        Assert.NotEqual(new ListenerConfig { Name = "x", Mode = ListenerMode.Tproxy, Port = 1 }.Tls, config.Listeners[1].Tls);
         AssertAllDiffer(config.Limits, BellowsConfig.Default.Limits);
         AssertAllDiffer(config.Shutdown, BellowsConfig.Default.Shutdown);
         AssertAllDiffer(config.Logging, BellowsConfig.Default.Logging);

@@ -31,4 +31,8 @@ internal static class ConfigText
     /// <summary>One valid listener plus <c>key</c>, with the value on line 4 at column key.Length + 11.</summary>
     public static string Listener(string key, string value) =>
         $"{{\n  \"listeners\": [\n    {{ \"name\": \"a\", \"mode\": \"tproxy\", \"port\": 1000,\n      \"{key}\": {value} }}\n  ]\n}}";
+
+    /// <summary>A document whose only key is <c>tls.profile.key</c>, with the value on line 4 at column key.Length + 11.</summary>
+    public static string Profile(string key, string value) =>
+        $"{{\n  \"tls\": {{\n    \"profile\": {{\n      \"{key}\": {value}\n    }}\n  }}\n}}";
 }

@@ -23,6 +23,8 @@ public class ConfigurationDocsTests
         AddSection(data, "relay", RelayFields.Table.Keys);
         AddSection(data, "udp", UdpFields.Table.Keys);
         AddSection(data, "dns", DnsFields.Table.Keys);
+        AddSection(data, "tls", TlsFields.Table.Keys);
+        AddSection(data, "tls.profile", TlsProfileFields.Table.Keys);
         AddSection(data, "limits", LimitsFields.Table.Keys);
         AddSection(data, "shutdown", ShutdownFields.Table.Keys);
         AddSection(data, "logging", LoggingFields.Table.Keys);

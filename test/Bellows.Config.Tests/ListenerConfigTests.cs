@@ -26,12 +26,14 @@ public class ListenerConfigTests
     [InlineData(nameof(ListenerConfig.Nat))]
     [InlineData(nameof(ListenerConfig.Enabled))]
     [InlineData(nameof(ListenerConfig.Backlog))]
+    [InlineData(nameof(ListenerConfig.Tls))]
     public void Equals_ScalarChanged_AreNotEqual(string property)
     {
         var changed = property switch
         {
             nameof(ListenerConfig.Nat) => s_listener with { Nat = NatMode.None },
             nameof(ListenerConfig.Enabled) => s_listener with { Enabled = false },
+            nameof(ListenerConfig.Tls) => s_listener with { Tls = TlsListenerMode.Detect },
             _ => s_listener with { Backlog = 1 },
         };
 

@@ -30,6 +30,38 @@ internal static class Choices
         ("reuseport", AcceptorMode.ReusePort),
         ("shared", AcceptorMode.Shared));
 
+    public static readonly ChoiceTable<TlsListenerMode> TlsListenerModes = new(
+        StringComparison.Ordinal,
+        ("off", TlsListenerMode.Off),
+        ("detect", TlsListenerMode.Detect),
+        ("always", TlsListenerMode.Always));
+
+    public static readonly ChoiceTable<TlsInspectionMode> TlsInspectionModes = new(
+        StringComparison.Ordinal,
+        ("inspect", TlsInspectionMode.Inspect),
+        ("bypass", TlsInspectionMode.Bypass));
+
+    public static readonly ChoiceTable<TlsFailureAction> TlsFailureActions = new(
+        StringComparison.Ordinal,
+        ("block", TlsFailureAction.Block),
+        ("warn", TlsFailureAction.Warn));
+
+    public static readonly ChoiceTable<TlsOverrideScope> TlsOverrideScopes = new(
+        StringComparison.Ordinal,
+        ("client-server", TlsOverrideScope.ClientServer),
+        ("certificate", TlsOverrideScope.Certificate));
+
+    public static readonly ChoiceTable<TlsRevocationMode> TlsRevocationModes = new(
+        StringComparison.Ordinal,
+        ("off", TlsRevocationMode.Off),
+        ("soft-fail", TlsRevocationMode.SoftFail),
+        ("hard-fail", TlsRevocationMode.HardFail));
+
+    public static readonly ChoiceTable<NonTlsAction> NonTlsActions = new(
+        StringComparison.Ordinal,
+        ("relay", NonTlsAction.Relay),
+        ("drop", NonTlsAction.Drop));
+
     // Microsoft.Extensions.Logging's LogLevel names, stored lower-case whatever the file's spelling.
     public static readonly ChoiceTable<string> LogLevels = new(
         StringComparison.OrdinalIgnoreCase,

@@ -26,6 +26,7 @@ internal static class ListenerFields
         { "backlog", (c, v) => v.TryInt(1, 65535, out var backlog) ? c with { Backlog = backlog } : c },
         { "enabled", (c, v) => v.TryBool(out var enabled) ? c with { Enabled = enabled } : c },
         { "nat", (c, v) => v.IsNull ? c with { Nat = null } : v.TryChoice(Choices.NatModes, out var nat) ? c with { Nat = nat } : c },
+        { "tls", (c, v) => v.TryChoice(Choices.TlsListenerModes, out var tls) ? c with { Tls = tls } : c },
     };
 
     private static bool IsValidName(string name) =>

@@ -23,7 +23,9 @@ internal static class ListenerSetBinder
             if (item.TryObject(out var node))
             {
                 var config = ObjectBinder.Bind(node, item.Path, s_seed, ListenerFields.Table, value.Diagnostics);
-                bound.Add(new BoundListener(i, config, node));
+                var listener = new BoundListener(i, config, node);
+                ListenerTlsRule.Check(listener, value);
+                bound.Add(listener);
             }
         }
 

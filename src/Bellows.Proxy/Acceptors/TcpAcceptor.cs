@@ -110,7 +110,7 @@ public sealed class TcpAcceptor
         TcpSession session;
         try
         {
-            session = new TcpSession(client, _settings, _pool);
+            session = new TcpSession(client, _settings, _pool, _settings.Inspector);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

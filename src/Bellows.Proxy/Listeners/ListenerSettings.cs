@@ -12,8 +12,12 @@ public sealed record ListenerSettings(
     TimeSpan ConnectTimeout,
     TimeSpan IdleTimeout,
     int UpstreamMark,
-    bool NoDelay)
+    bool NoDelay,
+    TlsListenerMode Tls = TlsListenerMode.Off)
 {
+    /// <summary>The process-wide TLS state, for listeners whose <see cref="Tls"/> is not off.</summary>
+    public Tls.TlsInspector? Inspector { get; init; }
+
     public static ListenerSettings From(ListenerConfig listener, RelayConfig relay)
     {
         ArgumentNullException.ThrowIfNull(listener);
@@ -21,6 +25,7 @@ public sealed record ListenerSettings(
         // REDIRECT clients are local processes: spoofing their address would collide with their own socket.
         var nat = listener.Mode == ListenerMode.Redirect ? NatMode.Auto : listener.Nat ?? relay.Nat;
         return new ListenerSettings(listener.Name, listener.Mode, listener.Port, nat,
-            relay.ConnectTimeout, relay.IdleTimeout, relay.UpstreamMark, relay.NoDelay);
+            relay.ConnectTimeout, relay.IdleTimeout, relay.UpstreamMark, relay.NoDelay,
+            listener.Protocol == ListenerProtocol.Tcp ? listener.Tls : TlsListenerMode.Off);
     }
 }

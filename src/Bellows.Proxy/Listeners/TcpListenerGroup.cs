@@ -28,12 +28,12 @@ public sealed class TcpListenerGroup : IListenerGroup
     private Task _workersDone = Task.CompletedTask;
 
     public TcpListenerGroup(ListenerConfig config, RelayConfig relay, int handoffCapacity, PinnedBufferPool pool,
-        SessionBudget budget, ILoggerFactory loggers, bool logSessions)
+        SessionBudget budget, ILoggerFactory loggers, bool logSessions, Tls.TlsInspector? tls = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggers);
         _config = config;
-        Settings = ListenerSettings.From(config, relay);
+        Settings = ListenerSettings.From(config, relay) with { Inspector = tls };
         int perAddress = config.Acceptors > 0 ? config.Acceptors : Environment.ProcessorCount;
         int workers = config.Workers > 0 ? config.Workers : Environment.ProcessorCount;
         bool reusePort = config.AcceptorMode == AcceptorMode.ReusePort;

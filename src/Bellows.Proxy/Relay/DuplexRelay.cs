@@ -87,7 +87,7 @@ public sealed class DuplexRelay
                 {
                     // :: Step 4
                     _reason.TrySet(new CloseReason(source.Side, CloseKind.Fin));
-                    destination.ShutdownSend();
+                    await destination.ShutdownSendAsync().ConfigureAwait(false);
                     break;
                 }
 
@@ -112,6 +112,12 @@ public sealed class DuplexRelay
         catch (IOException e) when (e.InnerException is SocketException inner)
         {
             Fail(sending ? destination.Side : source.Side, inner.SocketErrorCode);
+        }
+        catch (IOException)
+        {
+            // Not a socket error: a TLS leg met a record it cannot decrypt or a stream cut mid-record.
+            _reason.TrySet(new CloseReason(sending ? destination.Side : source.Side, CloseKind.TlsError));
+            ReleaseLegs(reset: true);
         }
         catch (ObjectDisposedException)
         {

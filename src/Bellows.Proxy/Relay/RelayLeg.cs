@@ -11,7 +11,8 @@ namespace Bellows.Proxy.Relay;
 /// The relay only ever talks to legs, so later stages slot in between the client and the server without
 /// touching the relay: a TLS-terminating leg wraps the socket leg in SslStream, a capturing leg copies what
 /// passes. Failures surface as <see cref="System.Net.Sockets.SocketException"/> (an <see cref="IOException"/>
-/// wrapping one is accepted too) so the relay can tell resets from aborts.
+/// wrapping one is accepted too) so the relay can tell resets from aborts; any other <see cref="IOException"/>
+/// (a TLS record that does not decrypt, a truncated stream) ends the session as a protocol error.
 /// </remarks>
 public abstract class RelayLeg : IDisposable
 {
@@ -32,8 +33,8 @@ public abstract class RelayLeg : IDisposable
     /// <summary>Writes all of <paramref name="data"/>; completes when the kernel has accepted it (back-pressure).</summary>
     public abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
 
-    /// <summary>Half-close: tell the peer no more data will come (FIN); reading goes on.</summary>
-    public abstract void ShutdownSend();
+    /// <summary>Half-close: tell the peer no more data will come (FIN; for TLS a close_notify first); reading goes on.</summary>
+    public abstract ValueTask ShutdownSendAsync();
 
     /// <summary>Abort with RST and release the leg.</summary>
     public abstract void Reset();

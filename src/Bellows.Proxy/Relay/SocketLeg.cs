@@ -52,7 +52,11 @@ public sealed class SocketLeg : RelayLeg
         await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
     }
 
-    public override void ShutdownSend() => SocketCloser.TryShutdownSend(_socket);
+    public override ValueTask ShutdownSendAsync()
+    {
+        SocketCloser.TryShutdownSend(_socket);
+        return ValueTask.CompletedTask;
+    }
 
     public override void Reset() => SocketCloser.Reset(_socket);
 

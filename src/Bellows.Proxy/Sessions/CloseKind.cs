@@ -30,6 +30,21 @@ public enum CloseKind : byte
     /// <summary>A UDP flow ended to make room for a new one (flow table or descriptor budget full).</summary>
     Evicted,
 
+    /// <summary>A malformed, truncated, oversized or late ClientHello.</summary>
+    TlsHello,
+
+    /// <summary>A TLS handshake failed (the side says which leg).</summary>
+    TlsHandshake,
+
+    /// <summary>The upstream certificate failed a check the TLS profile does not allow (or a warning page was served).</summary>
+    TlsBlocked,
+
+    /// <summary>Non-TLS bytes on a TLS listener whose profile drops them.</summary>
+    NotTls,
+
+    /// <summary>A TLS record that did not decrypt, or a TLS stream cut mid-record.</summary>
+    TlsError,
+
     /// <summary>Any other socket error; the SocketError is kept next to it.</summary>
     Error,
 }

@@ -48,6 +48,11 @@ public readonly record struct CloseReason(CloseSide Side, CloseKind Kind, Socket
             CloseKind.Shutdown => "shutdown",
             CloseKind.NoDestination => "no-destination",
             CloseKind.Evicted => "evicted",
+            CloseKind.TlsHello => "tls-hello",
+            CloseKind.TlsHandshake => "tls-handshake",
+            CloseKind.TlsBlocked => "tls-blocked",
+            CloseKind.NotTls => "not-tls",
+            CloseKind.TlsError => "tls-error",
             _ => "error",
         };
         return Error is SocketError.Success or SocketError.ConnectionReset or SocketError.ConnectionRefused

@@ -13,4 +13,5 @@ public sealed record SessionRecord(
     long BytesUp,
     long BytesDown,
     TimeSpan Duration,
-    CloseReason Reason);
+    CloseReason Reason,
+    Tls.TlsSessionInfo? Tls = null);

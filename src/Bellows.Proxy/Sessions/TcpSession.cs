@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Bellows.Config;
 using Bellows.Proxy.Listeners;
 using Bellows.Proxy.Relay;
+using Bellows.Proxy.Tls;
 using Bellows.Transport.Buffers;
 using Bellows.Proxy.Workers;
 using Bellows.Transport.Sockets;
@@ -19,14 +20,18 @@ namespace Bellows.Proxy.Sessions;
 /// 1. find the original destination (TPROXY: the accepted socket's local address; REDIRECT: SO_ORIGINAL_DST);
 /// 2. connect to it, from Bellows' address (nat auto) or from the client's own address and port (nat none),
 ///    within the connect timeout; on failure the client gets an RST at once;
-/// 3. relay both ways until both directions end (<see cref="DuplexRelay"/>);
-/// 4. report a <see cref="SessionRecord"/> with the first close reason.
+/// 3. on a TLS-aware listener, run the TLS stage (<see cref="TlsSessionStage"/>): it yields TLS legs, or a plain
+///    relay with the bytes it read forwarded first, or ends the session;
+/// 4. relay both ways until both directions end (<see cref="DuplexRelay"/>);
+/// 5. report a <see cref="SessionRecord"/> with the first close reason.
 /// </remarks>
 public sealed class TcpSession : IProxySession
 {
     private readonly Socket _client;
     private readonly ListenerSettings _listener;
     private readonly PinnedBufferPool _pool;
+    private readonly TlsInspector? _tls;
+    private TlsSessionInfo? _tlsInfo;
     private IRelayAccounting _accounting = NoAccounting.Instance;
     private readonly long _started = Stopwatch.GetTimestamp();
     private CancellationTokenSource? _connecting;
@@ -34,8 +39,10 @@ public sealed class TcpSession : IProxySession
     private DuplexRelay? _relay;
     private IPEndPoint? _destination;
 
-    public TcpSession(Socket client, ListenerSettings listener, PinnedBufferPool pool)
+    public TcpSession(Socket client, ListenerSettings listener, PinnedBufferPool pool, TlsInspector? tls = null)
     {
+        ArgumentNullException.ThrowIfNull(listener);
+        _tls = listener.Tls == TlsListenerMode.Off ? null : tls;
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _listener = listener;
@@ -99,7 +106,31 @@ public sealed class TcpSession : IProxySession
             }
 
             // :: Step 3
-            _relay = new DuplexRelay(new SocketLeg(_client, CloseSide.Client), new SocketLeg(server, CloseSide.Server), _pool, _accounting);
+            RelayLeg clientLeg = new SocketLeg(_client, CloseSide.Client);
+            RelayLeg serverLeg = new SocketLeg(server, CloseSide.Server);
+            if (_tls is not null)
+            {
+                var stage = await RunTlsStageAsync(_tls, server, _destination).ConfigureAwait(false);
+                if (!stage.Failure.IsNone)
+                {
+                    _earlyReason.TrySet(stage.Failure);
+                    SocketCloser.Reset(_client);
+                    server.Dispose();
+                    return CreateRecord();
+                }
+
+                if (stage.ClientLeg is not null)
+                {
+                    (clientLeg, serverLeg) = (stage.ClientLeg, stage.ServerLeg!);
+                }
+                else if (!stage.ForwardFirst.IsEmpty)
+                {
+                    await server.SendAsync(stage.ForwardFirst, SocketFlags.None).ConfigureAwait(false);
+                }
+            }
+
+            // :: Step 4
+            _relay = new DuplexRelay(clientLeg, serverLeg, _pool, _accounting);
             if (!_earlyReason.Value.IsNone)
             {
                 _relay.Abort(_earlyReason.Value);
@@ -108,7 +139,7 @@ public sealed class TcpSession : IProxySession
             await _relay.RunAsync().ConfigureAwait(false);
             return CreateRecord();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
             _earlyReason.TrySet(e is SocketException se
                 ? CloseReason.FromSocketError(CloseSide.Proxy, se.SocketErrorCode)
@@ -116,6 +147,28 @@ public sealed class TcpSession : IProxySession
             SocketCloser.Reset(_client);
             server?.Dispose();
             return CreateRecord();
+        }
+    }
+
+    private async Task<TlsStageResult> RunTlsStageAsync(TlsInspector tls, Socket server, IPEndPoint destination)
+    {
+        var stage = new TlsSessionStage(tls, _listener, _client, server, ClientEndPoint, destination);
+        _tlsInfo = stage.Info;
+
+        // Abort() cancels this while the stage runs (idle scan, shutdown), as it cancels a pending connect.
+        using var staging = new CancellationTokenSource();
+        Volatile.Write(ref _connecting, staging);
+        try
+        {
+            return await stage.RunAsync(staging.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return TlsStageResult.Failed(_earlyReason.Value.IsNone ? new CloseReason(CloseSide.Proxy, CloseKind.Shutdown) : _earlyReason.Value);
+        }
+        finally
+        {
+            Volatile.Write(ref _connecting, null);
         }
     }
 
@@ -212,7 +265,7 @@ public sealed class TcpSession : IProxySession
         var reason = _relay is { Reason.IsNone: false } relay ? relay.Reason : _earlyReason.Value;
 
         return new SessionRecord(Id, _listener.Name, Worker, ClientEndPoint, _destination,
-            _relay?.BytesUp ?? 0, _relay?.BytesDown ?? 0, Stopwatch.GetElapsedTime(_started), reason);
+            _relay?.BytesUp ?? 0, _relay?.BytesDown ?? 0, Stopwatch.GetElapsedTime(_started), reason, _tlsInfo);
     }
 
     private static IPEndPoint SafeRemote(Socket socket)

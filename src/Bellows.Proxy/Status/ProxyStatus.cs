@@ -16,4 +16,5 @@ public sealed record ProxyStatus(
     long ManagedHeapBytes,
     long WorkingSetBytes,
     BufferPoolStatistics Pool,
-    IReadOnlyList<ListenerStatistics> Listeners);
+    IReadOnlyList<ListenerStatistics> Listeners,
+    Tls.TlsStatistics? Tls = null);

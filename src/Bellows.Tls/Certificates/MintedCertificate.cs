@@ -26,6 +26,9 @@ public sealed class MintedCertificate
 
     public DateTimeOffset NotAfter { get; }
 
+    /// <summary>When it was minted (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>): a session tells a fresh mint from a cache hit by it.</summary>
+    public long MintedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>
     /// A context for <see cref="SslServerAuthenticationOptions.ServerCertificateContext"/>, built on first use and
     /// shared by every connection that uses this certificate.

@@ -1,0 +1,279 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Bellows.Config;
+using Bellows.Proxy.Listeners;
+using Bellows.Proxy.Relay;
+using Bellows.Proxy.Sessions;
+using Bellows.Tls.ClientHello;
+using Bellows.Tls.Validation;
+
+namespace Bellows.Proxy.Tls;
+
+/// <summary>
+/// The part of a session on a TLS-aware listener between the upstream TCP connect and the relay.
+/// </summary>
+/// <remarks>
+/// 1. detect (plain listener): whoever speaks first decides; a client whose first byte starts a TLS handshake
+///    record goes on, anything else is relayed untouched;
+/// 2. read the ClientHello (bounded, timed); non-TLS bytes are relayed or dropped by profile, a bad hello ends
+///    the session with its reason;
+/// 3. bypass by profile or SNI list: forward the hello and relay the original TLS;
+/// 4. upstream first: handshake with the client's SNI and ALPN list, validate the server's chain and name;
+/// 5. decide by profile (allow_*, revocation, accepted warnings): go on, block, or warn;
+/// 6. serve the client a custom or minted certificate, offering exactly the ALPN protocol the server chose;
+/// 7. hand two TLS legs to the relay (or, for a warning, answer the HTTP request with the warning page).
+/// </remarks>
+internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings listener, Socket client, Socket server, IPEndPoint clientEndPoint, IPEndPoint destination)
+{
+    private const byte HandshakeRecord = 0x16;
+
+    public TlsSessionInfo Info { get; } = new();
+
+    public async Task<TlsStageResult> RunAsync(CancellationToken aborted)
+    {
+        // :: Step 1
+        if (listener.Tls == TlsListenerMode.Detect && !await ClientStartsTlsAsync(aborted).ConfigureAwait(false))
+        {
+            return TlsStageResult.Plain(default);
+        }
+
+        // :: Step 2
+        var read = await ClientHelloReader.ReadAsync(client, inspector.Config.HelloTimeout, aborted).ConfigureAwait(false);
+        if (read.Status == ClientHelloReadStatus.NotTls)
+        {
+            inspector.CountNotTls();
+            Info.Outcome = "not-tls";
+            return inspector.Profile.NonTls == NonTlsAction.Drop && listener.Tls == TlsListenerMode.Always
+                ? Fail(new CloseReason(CloseSide.Proxy, CloseKind.NotTls), "not TLS, dropped by profile")
+                : TlsStageResult.Plain(read.Bytes);
+        }
+
+        if (read.Status != ClientHelloReadStatus.Complete)
+        {
+            inspector.CountHelloError();
+            Info.Outcome = "hello-error";
+            return Fail(new CloseReason(CloseSide.Client, CloseKind.TlsHello), $"{read.Status.ToString().ToLowerInvariant()}: {read.Reason}");
+        }
+
+        var hello = read.Hello!;
+        Describe(hello);
+
+        // :: Step 3
+        if (inspector.Profile.Mode == TlsInspectionMode.Bypass || inspector.Bypass.Matches(hello.ServerName))
+        {
+            inspector.CountBypassed();
+            Info.Outcome = "bypass";
+            return TlsStageResult.Plain(read.Bytes);
+        }
+
+        return await InspectAsync(hello, read.Bytes, aborted).ConfigureAwait(false);
+    }
+
+    private async Task<TlsStageResult> InspectAsync(ClientHelloInfo hello, ReadOnlyMemory<byte> helloBytes, CancellationToken aborted)
+    {
+        // :: Step 4
+        var upstream = new SslStream(new NetworkStream(server, ownsSocket: false), leaveInnerStreamOpen: false);
+        SslStream? downstream = null;
+        bool handedOff = false;
+        try
+        {
+            CertificateVerdict verdict = default;
+            var clientOptions = new SslClientAuthenticationOptions
+            {
+                TargetHost = hello.ServerName ?? string.Empty,
+                ApplicationProtocols = hello.ApplicationProtocols.IsDefaultOrEmpty ? null : [.. hello.ApplicationProtocols],
+                CertificateChainPolicy = inspector.Validator.CreateChainPolicy(),
+                AllowRenegotiation = false,
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                {
+                    // Record, never refuse here: the profile decides below, and a refusal here would leave the
+                    // client without the warning page.
+                    verdict = inspector.Validator.Validate(certificate, chain, errors, hello.ServerName, destination.Address);
+                    return true;
+                },
+            };
+            if (!await HandshakeAsync(upstream.AuthenticateAsClientAsync(clientOptions, TimeoutToken(aborted, out var upstreamDeadline)), upstreamDeadline, CloseSide.Server).ConfigureAwait(false))
+            {
+                return Fail(new CloseReason(CloseSide.Server, CloseKind.TlsHandshake), Info.Detail);
+            }
+
+            Info.ServerVersion = Version(upstream.SslProtocol);
+            Info.ServerCipher = upstream.NegotiatedCipherSuite.ToString();
+            var alpn = upstream.NegotiatedApplicationProtocol;
+            Info.Alpn = alpn.Protocol.IsEmpty ? null : alpn.ToString();
+            Info.Verdict = verdict.ToString();
+            var leaf = upstream.RemoteCertificate as X509Certificate2;
+            if (leaf is null)
+            {
+                inspector.CountHandshakeError();
+                return Fail(new CloseReason(CloseSide.Server, CloseKind.TlsHandshake), "server sent no certificate");
+            }
+
+            // :: Step 5
+            bool warn = false;
+            if (!inspector.Allows(verdict))
+            {
+                var serverKey = TlsInspector.ServerKey(hello.ServerName, destination);
+                if (inspector.Overrides.IsAccepted(clientEndPoint.Address, serverKey, TlsInspector.Fingerprint(leaf)))
+                {
+                    inspector.CountOverridden();
+                    Info.Verdict += " overridden";
+                }
+                else if (inspector.Profile.OnFailure == TlsFailureAction.Warn && OffersHttp1(hello))
+                {
+                    warn = true;
+                }
+                else
+                {
+                    inspector.CountBlocked();
+                    Info.Outcome = "blocked";
+                    return Fail(new CloseReason(CloseSide.Proxy, CloseKind.TlsBlocked), "upstream certificate: " + verdict);
+                }
+            }
+
+            // :: Step 6
+            var context = await CertificateForClientAsync(leaf, hello, aborted).ConfigureAwait(false);
+            downstream = new SslStream(new ReplayStream(client, helloBytes), leaveInnerStreamOpen: false);
+            var serverOptions = new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = context,
+                ApplicationProtocols = warn ? [SslApplicationProtocol.Http11] : alpn.Protocol.IsEmpty ? null : [alpn],
+                ClientCertificateRequired = false,
+                AllowRenegotiation = false,
+            };
+            if (!await HandshakeAsync(downstream.AuthenticateAsServerAsync(serverOptions, TimeoutToken(aborted, out var downstreamDeadline)), downstreamDeadline, CloseSide.Client).ConfigureAwait(false))
+            {
+                return Fail(new CloseReason(CloseSide.Client, CloseKind.TlsHandshake), Info.Detail);
+            }
+
+            Info.ClientVersion = Version(downstream.SslProtocol);
+            Info.ClientCipher = downstream.NegotiatedCipherSuite.ToString();
+
+            // :: Step 7
+            if (warn)
+            {
+                inspector.CountWarned();
+                Info.Outcome = "warned";
+                await WarningPage.ServeAsync(downstream, inspector, clientEndPoint.Address, TlsInspector.ServerKey(hello.ServerName, destination),
+                    leaf, verdict, TimeoutToken(aborted, out var pageDeadline)).ConfigureAwait(false);
+                pageDeadline.Dispose();
+                return Fail(new CloseReason(CloseSide.Proxy, CloseKind.TlsBlocked), "warning page served");
+            }
+
+            inspector.CountInspected();
+            Info.Outcome = "inspect";
+            var result = new TlsStageResult(new SslStreamLeg(downstream, client, CloseSide.Client), new SslStreamLeg(upstream, server, CloseSide.Server), default, CloseReason.None);
+            handedOff = true;
+            return result;
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or SocketException or ObjectDisposedException
+            or OperationCanceledException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            inspector.CountHandshakeError();
+            return Fail(new CloseReason(CloseSide.Proxy, CloseKind.TlsHandshake), e.GetType().Name + ": " + e.Message);
+        }
+        finally
+        {
+            if (!handedOff)
+            {
+                downstream?.Dispose();
+                upstream.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Runs one handshake; on failure records why and returns false.</summary>
+    private async Task<bool> HandshakeAsync(Task handshake, CancellationTokenSource deadline, CloseSide side)
+    {
+        try
+        {
+            await handshake.ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            inspector.CountHandshakeError();
+            Info.Outcome = "handshake-error";
+            Info.Detail = (side == CloseSide.Client ? "client" : "server") + " handshake: "
+                + (e is OperationCanceledException ? "timed out" : (e.InnerException?.Message ?? e.Message));
+            return false;
+        }
+        finally
+        {
+            deadline.Dispose();
+        }
+    }
+
+    private CancellationToken TimeoutToken(CancellationToken aborted, out CancellationTokenSource deadline)
+    {
+        deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(inspector.Config.HandshakeTimeout);
+        return deadline.Token;
+    }
+
+    private async ValueTask<SslStreamCertificateContext> CertificateForClientAsync(X509Certificate2 leaf, ClientHelloInfo hello, CancellationToken aborted)
+    {
+        if (inspector.Custom.TryGet(hello.ServerName, destination.Address, out var custom))
+        {
+            inspector.CountCustomServed();
+            Info.Certificate = "custom";
+            return custom.CertificateContext;
+        }
+
+        long asked = Stopwatch.GetTimestamp();
+        var minted = await inspector.Certificates.GetOrMintAsync(leaf, hello.ServerName, hello.ServerName is null ? destination.Address : null,
+            cancellationToken: aborted).ConfigureAwait(false);
+        Info.Certificate = minted.MintedTimestamp >= asked ? "minted" : "cache";
+        return minted.CertificateContext;
+    }
+
+    /// <summary>Plain listener: waits for the first bytes of either side without reading them.</summary>
+    private async Task<bool> ClientStartsTlsAsync(CancellationToken aborted)
+    {
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        first.CancelAfter(listener.IdleTimeout);
+        var fromClient = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, first.Token).AsTask();
+        var fromServer = server.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, first.Token).AsTask();
+        var winner = await Task.WhenAny(fromClient, fromServer).ConfigureAwait(false);
+        bool clientFirst = winner == fromClient && fromClient.IsCompletedSuccessfully;
+        await first.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(fromClient, fromServer).ContinueWith(static _ => { }, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        aborted.ThrowIfCancellationRequested();
+        if (!clientFirst)
+        {
+            return false;
+        }
+
+        var one = new byte[1];
+        return client.Receive(one, SocketFlags.Peek) == 1 && one[0] == HandshakeRecord;
+    }
+
+    private void Describe(ClientHelloInfo hello)
+    {
+        Info.ServerName = hello.ServerName;
+        Info.OfferedAlpn = hello.ApplicationProtocols.IsDefaultOrEmpty ? null : string.Join(',', hello.ApplicationProtocols.Select(p => p.ToString()));
+        Info.Ja4 = hello.ComputeJa4();
+    }
+
+    private static bool OffersHttp1(ClientHelloInfo hello) =>
+        hello.ApplicationProtocols.IsDefaultOrEmpty || hello.ApplicationProtocols.Contains(SslApplicationProtocol.Http11);
+
+    private TlsStageResult Fail(CloseReason reason, string? detail)
+    {
+        Info.Detail = detail;
+        return TlsStageResult.Failed(reason);
+    }
+
+    private static string Version(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLSv1.3",
+        SslProtocols.Tls12 => "TLSv1.2",
+        _ => protocol.ToString(),
+    };
+}
