@@ -7,8 +7,15 @@ namespace Bellows.Lab.Tls;
 
 /// <summary>
 /// `openssl ocsp` as the origin CA's OCSP responder in the server namespace, port <see cref="LabOriginPki.OcspPort"/>,
-/// answering from the PKI's index.txt and signing with the CA itself. Stopped by its PID when the lab ends.
+/// answering from the PKI's index.txt and signing with the CA itself. Stopped by its PID (and its workers' PIDs)
+/// when the lab ends.
 /// </summary>
+/// <remarks>
+/// One `openssl ocsp` process serves one connection at a time and waits for a request on it. .NET's HTTP pool
+/// can open a connection it then leaves idle (a request that found another connection first): a single
+/// responder blocked on that connection timed out Bellows' next revocation check (3 s, verdict
+/// RevocationUnknown). With -multi 8 worker processes, an idle connection holds up one worker only.
+/// </remarks>
 public sealed class LabOcspResponder : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,11 +29,11 @@ public sealed class LabOcspResponder : IAsyncDisposable
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
 
         // -ndays: answers carry a nextUpdate (a verifier may treat an answer without one as stale at once);
-        // -ignore_err: one malformed request must not end the responder.
+        // -ignore_err: one malformed request must not end the responder; -multi: see the remarks.
         foreach (var a in new[]
         {
             "netns", "exec", ns.Name, "openssl", "ocsp", "-index", pki.OcspIndexPath, "-port", LabOriginPki.OcspPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-rsigner", pki.CaPath, "-rkey", pki.CaKeyPath, "-CA", pki.CaPath, "-ndays", "1", "-ignore_err",
+            "-rsigner", pki.CaPath, "-rkey", pki.CaKeyPath, "-CA", pki.CaPath, "-ndays", "1", "-ignore_err", "-multi", "8",
         })
         {
             info.ArgumentList.Add(a);
@@ -73,7 +80,9 @@ public sealed class LabOcspResponder : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The workers are children of this PID (ip netns exec execs openssl in place); SIGTERM alone does not
+            // reach them while the parent sits in wait().
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync().ConfigureAwait(false);
         }
 

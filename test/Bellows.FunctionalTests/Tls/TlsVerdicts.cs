@@ -1,6 +1,7 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.FunctionalTests.Infrastructure;
 using Bellows.Lab.Servers;
+using Bellows.Lab.Tls;
 
 namespace Bellows.FunctionalTests.Tls;
 
@@ -16,6 +17,9 @@ internal static class TlsVerdicts
         var result = await TlsClients.CurlAsync(fixture.Lab.Topology.Client, name, null);
         Assert.False(result.Succeeded, $"{name}: curl -k succeeded (exit 0), so Bellows let it through:\n{result.StandardOutput}");
         Assert.DoesNotContain(LabTlsServer.Greeting, result.StandardOutput, StringComparison.Ordinal);
+
+        // The session log names the problem the lab built into this name's certificate.
+        await fixture.WaitForSessionLineAsync($"sni={name} ", "tls=blocked", ExpectedProblem(name));
         await fixture.AssertQuiescentAsync();
     }
 
@@ -29,6 +33,16 @@ internal static class TlsVerdicts
         Assert.True(result.Succeeded, $"{name}: curl exit {result.ExitCode}: {result.StandardError}");
         Assert.Equal(LabTlsServer.Greeting, result.StandardOutput);
     }
+
+    /// <summary>The word for each certificate problem in the session log's verdict.</summary>
+    public static string ExpectedProblem(string name) => name switch
+    {
+        LabOriginNames.Expired => "Expired",
+        LabOriginNames.WrongName => "NameMismatch",
+        LabOriginNames.SelfSigned => "SelfSigned",
+        LabOriginNames.Revoked => "Revoked",
+        _ => throw new ArgumentException($"{name} has no certificate problem", nameof(name)),
+    };
 
     /// <summary>on_failure warn: an HTTP client gets an HTML page from Bellows instead of the origin's answer.</summary>
     public static async Task AssertWarningPageAsync(LabFixture fixture, string name)
