@@ -153,7 +153,6 @@ public sealed class TcpSession : IProxySession
     private async Task<TlsStageResult> RunTlsStageAsync(TlsInspector tls, Socket server, IPEndPoint destination)
     {
         var stage = new TlsSessionStage(tls, _listener, _client, server, ClientEndPoint, destination);
-        _tlsInfo = stage.Info;
 
         // Abort() cancels this while the stage runs (idle scan, shutdown), as it cancels a pending connect.
         using var staging = new CancellationTokenSource();
@@ -169,6 +168,9 @@ public sealed class TcpSession : IProxySession
         finally
         {
             Volatile.Write(ref _connecting, null);
+
+            // A session "detect" found not to be TLS logs the plain line.
+            _tlsInfo = stage.Info.Outcome == "plain" ? null : stage.Info;
         }
     }
 

@@ -81,6 +81,12 @@ public sealed class TlsInspector : IDisposable
         }
         else
         {
+            // Like `bellows ca init`: the directory is the CA's alone.
+            if (!Directory.Exists(config.CaDirectory))
+            {
+                Directory.CreateDirectory(config.CaDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             authority = CertificateAuthority.Create(config.CaDirectory, "Bellows CA " + Environment.MachineName);
             TlsLog.CaCreated(logger, authority.CertificatePath ?? config.CaDirectory);
         }
@@ -95,7 +101,16 @@ public sealed class TlsInspector : IDisposable
             }
         }
 
-        return new TlsInspector(config, authority, custom);
+        if (config.KeyLog is { } keyLog)
+        {
+            TlsKeyLog.Enable(keyLog);
+            TlsLog.KeyLogEnabled(logger, keyLog);
+        }
+
+        var inspector = new TlsInspector(config, authority, custom);
+        TlsLog.Ready(logger, authority.Certificate.Subject, config.TrustBundle ?? "system store",
+            config.Profile.Revocation.ToString(), custom.Count);
+        return inspector;
     }
 
     /// <summary>

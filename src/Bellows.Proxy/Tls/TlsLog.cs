@@ -17,4 +17,8 @@ internal static partial class TlsLog
     [LoggerMessage(EventId = 4002, EventName = "TlsReady", Level = LogLevel.Information,
         Message = "TLS inspection ready: CA {Subject}, trust {Trust}, revocation {Revocation}, {Custom} custom certificates")]
     public static partial void Ready(ILogger logger, string subject, string trust, string revocation, int custom);
+
+    [LoggerMessage(EventId = 4003, EventName = "KeyLogEnabled", Level = LogLevel.Warning,
+        Message = "TLS key log enabled: the secrets of every inspected session go to {Path}")]
+    public static partial void KeyLogEnabled(ILogger logger, string path);
 }

@@ -235,6 +235,13 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
     /// <summary>Plain listener: waits for the first bytes of either side without reading them.</summary>
     private async Task<bool> ClientStartsTlsAsync(CancellationToken aborted)
     {
+        // Fast path: the upstream connect took a round trip, so a client-speaks-first client (HTTP, TLS) has
+        // usually sent its first bytes by now; no waiting, no timer.
+        if (client.Available > 0)
+        {
+            return StartsWithHandshakeRecord();
+        }
+
         using var first = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         first.CancelAfter(listener.IdleTimeout);
         var fromClient = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, first.Token).AsTask();
@@ -250,7 +257,13 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             return false;
         }
 
-        var one = new byte[1];
+        return StartsWithHandshakeRecord();
+    }
+
+    /// <summary>Peeks the first byte the client sent (it stays in the socket for whoever reads next).</summary>
+    private bool StartsWithHandshakeRecord()
+    {
+        Span<byte> one = stackalloc byte[1];
         return client.Receive(one, SocketFlags.Peek) == 1 && one[0] == HandshakeRecord;
     }
 

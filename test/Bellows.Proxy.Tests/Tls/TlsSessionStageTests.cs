@@ -114,6 +114,60 @@ public class TlsSessionStageTests
     }
 
     [Fact]
+    public async Task Warn_PageOffersAnOverrideThatLetsTheNextSessionsThrough()
+    {
+        var stranger = TestCertificates.CreateRoot("Someone Else");
+        await using var lab = new TlsStageHarness(Strict with { OnFailure = TlsFailureAction.Warn },
+            TestCertificates.CreateLeaf(stranger, "CN=www.test", ["www.test"]));
+
+        // 1: the request gets the warning page with an accept link.
+        var page = await RequestThroughWarningAsync(lab, "/wanted?q=1");
+        Assert.StartsWith("HTTP/1.1 403", page, StringComparison.Ordinal);
+        Assert.Contains("UnknownIssuer", page, StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/\\.bellows/accept/[0-9a-f]+)\"").Groups[1].Value;
+        Assert.NotEmpty(link);
+
+        // 2: following the link records the override and sends the browser back.
+        var accepted = await RequestThroughWarningAsync(lab, link);
+        Assert.StartsWith("HTTP/1.1 303", accepted, StringComparison.Ordinal);
+        Assert.Contains("Location: /wanted?q=1", accepted, StringComparison.Ordinal);
+
+        // 3: the next session is inspected.
+        var origin = lab.ServeOriginOnceAsync();
+        var (client, stage, _, _) = await lab.OpenAsync();
+        await using var tls = new SslStream(new NetworkStream(client, ownsSocket: false));
+        var handshake = tls.AuthenticateAsClientAsync(lab.TrustBellows("www.test"));
+        var result = await stage.RunAsync(CancellationToken.None);
+        await handshake;
+        Assert.True(result.Failure.IsNone, stage.Info.Detail);
+        Assert.EndsWith("overridden", stage.Info.Verdict, StringComparison.Ordinal);
+        var stats = lab.Inspector.GetStatistics();
+        Assert.Equal((2L, 1L), (stats.Warned, stats.Overridden));
+        result.ClientLeg!.Dispose();
+        result.ServerLeg!.Dispose();
+        await origin;
+    }
+
+    private static async Task<string> RequestThroughWarningAsync(TlsStageHarness lab, string path)
+    {
+        var origin = lab.ServeOriginOnceAsync();
+        var (client, stage, accepted, upstream) = await lab.OpenAsync();
+        await using var tls = new SslStream(new NetworkStream(client, ownsSocket: false));
+        var handshake = tls.AuthenticateAsClientAsync(lab.TrustBellows("www.test", SslApplicationProtocol.Http11));
+        var run = stage.RunAsync(CancellationToken.None);
+        await handshake;
+        await tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: www.test\r\n\r\n"));
+        var response = await ReadAllAsync(tls);
+        var result = await run;
+        Assert.Equal(CloseKind.TlsBlocked, result.Failure.Kind);
+        Assert.Equal("warned", stage.Info.Outcome);
+        accepted.Dispose();
+        upstream.Dispose();
+        await origin;
+        return response;
+    }
+
+    [Fact]
     public async Task BypassList_ClientSeesTheOriginsOwnCertificate()
     {
         await using var lab = new TlsStageHarness(Strict with { BypassSni = ["test"] });
