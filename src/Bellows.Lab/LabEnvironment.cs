@@ -45,7 +45,7 @@ public sealed class LabEnvironment : IAsyncDisposable
 
     public BellowsProcess? Bellows { get; private set; }
 
-    /// <summary>The TLS origin's CA and certificates (files in <see cref="WorkDirectory"/>); null without servers.</summary>
+    /// <summary>The TLS origin's CA and certificates (files in <see cref="WorkDirectory"/>); null with neither TLS nor servers.</summary>
     public LabOriginPki? OriginPki { get; private set; }
 
     /// <summary>The origin CA's certificate file (trusted upstream by Bellows; a client trusting it sees the origin as valid).</summary>
@@ -64,6 +64,13 @@ public sealed class LabEnvironment : IAsyncDisposable
         try
         {
             await LabNetwork.UpAsync(lab.Topology, lab.Diversion).ConfigureAwait(false);
+
+            // Whenever Bellows' configuration names the origin CA as its trust bundle, the file exists, servers or not.
+            if (options.Tls || options.StartServers)
+            {
+                lab.OriginPki = LabOriginPki.Create(lab.WorkDirectory, options.Prefix);
+            }
+
             if (options.StartServers)
             {
                 await lab.StartServersAsync().ConfigureAwait(false);
@@ -140,8 +147,7 @@ public sealed class LabEnvironment : IAsyncDisposable
     private async Task StartServersAsync()
     {
         var ns = Topology.Server;
-        var pki = LabOriginPki.Create(WorkDirectory, Options.Prefix);
-        OriginPki = pki;
+        var pki = OriginPki!;
         var files = new Dictionary<string, LabHttpFile> { [LabOriginPki.CrlPath] = new("application/pkix-crl", pki.Crl) };
         LabTcpServer[] tcp =
         [
