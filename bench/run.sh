@@ -20,9 +20,11 @@ done
 [ "$(id -u)" = 0 ] || { echo "the benchmark needs root (network namespaces, nftables): sudo bash bench/run.sh" >&2; exit 1; }
 
 prefix=bn
+tls=0
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   [ "${args[i]}" = --prefix ] && [ $((i + 1)) -lt ${#args[@]} ] && prefix="${args[i + 1]}"
+  [ "${args[i]}" = --only ] && [ $((i + 1)) -lt ${#args[@]} ] && [ "${args[i + 1]}" = tls ] && tls=1
 done
 
 # 1. Tools: the lab's own (nftables, iproute2, ...), then the load generators, HAProxy and nginx.
@@ -32,6 +34,13 @@ for tool in wrk iperf3 haproxy; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 command -v ps >/dev/null || missing+=(procps)
+# The TLS suite (bench/tls.sh): Squid with ssl-bump (Debian builds it with OpenSSL only in squid-openssl).
+if ((tls)); then
+  [ -x /usr/lib/squid/security_file_certgen ] || missing+=(squid-openssl)
+  command -v openssl >/dev/null || missing+=(openssl)
+  # The suite compiles a small LD_PRELOAD library that keeps wrk from resuming TLS sessions.
+  command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+fi
 need_nginx=0
 command -v nginx >/dev/null || need_nginx=1
 if ((${#missing[@]} + need_nginx)); then
@@ -42,7 +51,8 @@ if ((${#missing[@]} + need_nginx)); then
     if apt-cache show nginx-light >/dev/null 2>&1; then missing+=(nginx-light); else missing+=(nginx); fi
   fi
   echo "installing: ${missing[*]}"
-  # The nginx package would start a system nginx on port 80; the benchmark runs its own in a namespace.
+  # The nginx (squid) package would start a system nginx on port 80 (squid on 3128); the benchmark runs its own
+  # in a namespace.
   # Deny service starts during the install unless a policy is already in place.
   policy_made=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -71,10 +81,15 @@ cleanup() {
     echo "removing the leftover lab '${prefix}'" >&2
     dotnet "$bin/bellows.dll" lab --down --prefix "$prefix" >/dev/null 2>&1 || true
   fi
+  # The TLS suite's client hosts file (/etc/netns/P-cli/hosts), if the benchmark could not remove it.
+  rm -f "/etc/netns/${prefix}-cli/hosts" 2>/dev/null || true
+  rmdir "/etc/netns/${prefix}-cli" 2>/dev/null || true
 }
 trap cleanup EXIT
 mkdir -p bench/results
-out="bench/results/$(date -u +%Y-%m-%dT%H-%M-%SZ).md"
+kind=""
+((tls == 0)) || kind=tls-
+out="bench/results/${kind}$(date -u +%Y-%m-%dT%H-%M-%SZ).md"
 BELLOWS_BENCH_REVISION="$(git describe --always --dirty 2>/dev/null || echo unknown)"
 export BELLOWS_BENCH_REVISION
 # Each proxied connection costs 2 descriptors: the idle test needs the whole hard limit.

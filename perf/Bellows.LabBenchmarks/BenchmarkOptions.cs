@@ -8,11 +8,14 @@ public sealed record BenchmarkOptions
 {
     public const string Usage = """
         usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--only LIST] [--prefix P] [--output FILE]
+                                     [--tls-paths LIST] [--squid-workers LIST]
           --quick               1 run of 3 s per test (a smoke run; the numbers are noisy)
           --runs N              runs per test, the report shows medians (default 3)
           --seconds S           duration of each iperf3 and wrk run (default 8)
           --idle-connections N  idle connections for the memory test (default 9000)
-          --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated)
+          --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated); or tls alone: the TLS suite
+          --tls-paths LIST      TLS suite: which paths, of routed, squid, bellows (default all three)
+          --squid-workers LIST  TLS suite: one Squid path per entry, with that many workers (default 1: squid -N, no SMP kids)
           --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
           --output FILE         write the markdown report to FILE instead of printing it
         """;
@@ -33,6 +36,12 @@ public sealed record BenchmarkOptions
 
     public BenchmarkTests Tests { get; init; } = BenchmarkTests.All;
 
+    /// <summary>The TLS suite's paths: routed, squid, bellows.</summary>
+    public IReadOnlyList<string> TlsPaths { get; init; } = ["routed", "squid", "bellows"];
+
+    /// <summary>The TLS suite measures one Squid per entry, with that many workers.</summary>
+    public IReadOnlyList<int> SquidWorkers { get; init; } = [1];
+
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
@@ -50,11 +59,38 @@ public sealed record BenchmarkOptions
                 "--prefix" => options with { Prefix = Next() },
                 "--output" => options with { OutputPath = Next() },
                 "--only" => options with { Tests = ParseTests(Next()) },
+                "--tls-paths" => options with { TlsPaths = ParseTlsPaths(Next()) },
+                "--squid-workers" => options with { SquidWorkers = ParseWorkers(args[i], Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
+        if (options.Tests.HasFlag(BenchmarkTests.Tls) && options.Tests != BenchmarkTests.Tls)
+        {
+            throw new ArgumentException("--only tls runs the TLS suite on its own: do not combine it with other tests");
+        }
+
         return options;
+    }
+
+    private static int[] ParseWorkers(string name, string list)
+    {
+        var counts = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => Number(name, n, 1, 8)).Distinct().ToArray();
+        return counts.Length > 0 ? counts : throw new ArgumentException($"{name} needs at least one number");
+    }
+
+    private static string[] ParseTlsPaths(string list)
+    {
+        var paths = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string path in paths)
+        {
+            if (path is not ("routed" or "squid" or "bellows"))
+            {
+                throw new ArgumentException($"--tls-paths takes routed, squid and bellows, not '{path}'");
+            }
+        }
+
+        return paths.Length > 0 ? paths : throw new ArgumentException("--tls-paths needs at least one path");
     }
 
     private static BenchmarkTests ParseTests(string list) =>
@@ -64,7 +100,8 @@ public sealed record BenchmarkOptions
             "conn" => BenchmarkTests.Connections,
             "keepalive" => BenchmarkTests.KeepAlive,
             "idle" => BenchmarkTests.Idle,
-            _ => throw new ArgumentException($"--only takes bulk, conn, keepalive and idle, not '{name}'"),
+            "tls" => BenchmarkTests.Tls,
+            _ => throw new ArgumentException($"--only takes bulk, conn, keepalive, idle and tls, not '{name}'"),
         });
 
     private static int Number(string name, string text, int min, int max) =>

@@ -65,6 +65,7 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
         }
 
         _servers.Clear();
+        RemoveClientHosts();
         if (_lab is { } lab)
         {
             _lab = null;
@@ -92,6 +93,11 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
         }).ConfigureAwait(false);
         Directory.CreateDirectory(Lab.WorkDirectory);
         await ReserveListenerPortsAsync().ConfigureAwait(false);
+        if (_options.Tests == BenchmarkTests.Tls)
+        {
+            return await ExecuteTlsAsync(started, watch, environment, cancellationToken).ConfigureAwait(false);
+        }
+
         await StartServersAsync().ConfigureAwait(false);
 
         int maxConnections = HaproxyPath.MaxConnectionsFor(environment.OpenFilesHardLimit);

@@ -20,4 +20,10 @@ public enum BenchmarkTests
     Idle = 8,
 
     All = Bulk | Connections | KeepAlive | Idle,
+
+    /// <summary>
+    /// The TLS suite (bench/tls.sh): routed HTTPS vs Squid ssl-bump vs Bellows inspecting TLS. Not part of
+    /// <see cref="All"/>, and run only on its own (`--only tls`).
+    /// </summary>
+    Tls = 16,
 }

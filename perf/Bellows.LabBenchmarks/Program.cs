@@ -30,7 +30,7 @@ try
 {
     var clock = Stopwatch.StartNew();
     var report = await BenchmarkRunner.RunAsync(options, line => Console.WriteLine($"[bench {clock.Elapsed:mm\\:ss}] {line}"), stop.Token).ConfigureAwait(false);
-    string markdown = MarkdownReport.Render(report);
+    string markdown = report.Tls is not null ? TlsMarkdownReport.Render(report) : MarkdownReport.Render(report);
     if (options.OutputPath is { } path)
     {
         await File.WriteAllTextAsync(path, markdown).ConfigureAwait(false);

@@ -22,4 +22,7 @@ public sealed record BenchmarkReport(
     public string BellowsReusePort => Paths[2];
 
     public string BellowsShared => Paths[3];
+
+    /// <summary>The TLS suite's own findings (resumption, minting, Squid's set-up); null unless it ran.</summary>
+    public TlsSuiteResult? Tls { get; init; }
 }

@@ -11,8 +11,9 @@ namespace Bellows.LabBenchmarks.Results;
 /// <param name="ProxyCpu">CPU time (utime + stime) the proxy process used meanwhile; null without a proxy.</param>
 /// <param name="ProxySessions">Client connections the proxy accepted meanwhile; null without a proxy.</param>
 /// <param name="Errors">wrk socket errors plus non-2xx answers.</param>
+/// <param name="OriginConnections">TLS suite: connections nginx accepted meanwhile (stub_status), every path.</param>
 public sealed record Measurement(string Path, Metric Metric, int Run, double Value, long Operations, TimeSpan Elapsed,
-    TimeSpan? ProxyCpu, long? ProxySessions, long Errors)
+    TimeSpan? ProxyCpu, long? ProxySessions, long Errors, long? OriginConnections = null)
 {
     /// <summary>Microseconds of proxy CPU per request (per connection under <see cref="Metric.NewConnections"/>).</summary>
     public double? CpuMicrosPerOperation => ProxyCpu is { } cpu && Operations > 0 ? cpu.TotalMicroseconds / Operations : null;

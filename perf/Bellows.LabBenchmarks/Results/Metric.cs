@@ -15,4 +15,16 @@ public enum Metric
 
     /// <summary>wrk on kept-alive connections: requests/s.</summary>
     KeepAlive,
+
+    /// <summary>
+    /// TLS suite: wrk over HTTPS with <c>Connection: close</c>, kept from resuming sessions: new intercepted
+    /// connections per second, a full handshake on every client connection.
+    /// </summary>
+    TlsNewConnections,
+
+    /// <summary>The same with wrk as it is: it resumes the client's session whenever the other end allows it.</summary>
+    TlsResumingConnections,
+
+    /// <summary>TLS suite: one 100 MiB HTTPS download with curl: Gbit/s.</summary>
+    TlsBulk,
 }

@@ -9,17 +9,28 @@ namespace Bellows.LabBenchmarks.Tools;
 /// <summary>Runs wrk in the client namespace and reads its summary.</summary>
 public static partial class Wrk
 {
+    public static Task<WrkResult> RunAsync(NetworkNamespace ns, string url, int threads, int connections, int seconds,
+        bool closeEachRequest, CancellationToken cancellationToken) =>
+        RunAsync(ns, url, threads, connections, seconds, closeEachRequest, null, cancellationToken);
+
+    /// <param name="preload">A library for LD_PRELOAD (<see cref="WrkNoResume"/>), or null.</param>
     public static async Task<WrkResult> RunAsync(NetworkNamespace ns, string url, int threads, int connections, int seconds,
-        bool closeEachRequest, CancellationToken cancellationToken)
+        bool closeEachRequest, string? preload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ns);
         var inv = CultureInfo.InvariantCulture;
-        var command = new List<string>
+        var command = new List<string> { "netns", "exec", ns.Name };
+        if (preload is not null)
         {
-            "netns", "exec", ns.Name, "wrk",
+            command.AddRange(["env", "LD_PRELOAD=" + preload]);
+        }
+
+        command.AddRange(
+        [
+            "wrk",
             "-t" + threads.ToString(inv), "-c" + connections.ToString(inv), "-d" + seconds.ToString(inv) + "s",
             "--timeout", "5s",
-        };
+        ]);
         if (closeEachRequest)
         {
             command.AddRange(["-H", "Connection: close"]);

@@ -1,0 +1,98 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Bellows.Tls.Certificates;
+
+namespace Bellows.LabBenchmarks.Tls;
+
+/// <summary>
+/// The certificates one TLS benchmark run uses, all made afresh: an origin CA and the origin's leaf (nginx), and
+/// one intercepting CA per proxy. Every key is ECDSA P-256, so neither proxy signs with a cheaper key than the
+/// other (Squid signs its minted certificates with its CA's key and gives them that key, too).
+/// </summary>
+public sealed class TlsMaterial
+{
+    /// <summary>The name the client fetches: <c>/etc/netns/PREFIX-cli/hosts</c> maps it to the server.</summary>
+    public const string OriginName = "origin.bellows.test";
+
+    public const string OriginCaName = "Bellows bench origin CA";
+
+    public const string BellowsCaName = "Bellows bench Bellows CA";
+
+    public const string SquidCaName = "Bellows bench Squid CA";
+
+    private TlsMaterial(string directory)
+    {
+        Directory = directory;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>PEM of the origin CA: the proxies' trust bundle, and curl's on the routed path.</summary>
+    public string OriginCaPath => Path.Combine(Directory, "origin-ca.pem");
+
+    public string OriginCertificatePath => Path.Combine(Directory, "origin.pem");
+
+    public string OriginKeyPath => Path.Combine(Directory, "origin.key");
+
+    /// <summary>Bellows' <c>tls.ca_dir</c>: ca-cert.pem and ca-key.pem, made here so the client knows the CA.</summary>
+    public string BellowsCaDirectory => Path.Combine(Directory, "bellows-ca");
+
+    public string BellowsCaPath => Path.Combine(BellowsCaDirectory, CertificateAuthority.CertificateFileName);
+
+    public string SquidCaDirectory => Path.Combine(Directory, "squid-ca");
+
+    public string SquidCaPath => Path.Combine(SquidCaDirectory, CertificateAuthority.CertificateFileName);
+
+    public string SquidCaKeyPath => Path.Combine(SquidCaDirectory, CertificateAuthority.KeyFileName);
+
+    /// <summary>Creates <paramref name="directory"/> (replacing what was there) with every certificate and key.</summary>
+    public static TlsMaterial Create(string directory, IPAddress originAddress)
+    {
+        ArgumentNullException.ThrowIfNull(originAddress);
+        if (System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+
+        System.IO.Directory.CreateDirectory(directory);
+        var material = new TlsMaterial(directory);
+        material.CreateOrigin(originAddress);
+        CertificateAuthority.Create(material.BellowsCaDirectory, BellowsCaName).Dispose();
+        CertificateAuthority.Create(material.SquidCaDirectory, SquidCaName).Dispose();
+        return material;
+    }
+
+    private void CreateOrigin(IPAddress originAddress)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=" + OriginCaName, caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafRequest = new CertificateRequest("CN=" + OriginName, leafKey, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(OriginName);
+        san.AddIpAddress(originAddress);
+        leafRequest.CertificateExtensions.Add(san.Build());
+        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var leaf = leafRequest.Create(ca, now.AddDays(-1), now.AddDays(29), serial);
+
+        File.WriteAllText(OriginCaPath, ca.ExportCertificatePem() + "\n");
+
+        // nginx sends the leaf and the CA, like a server sending its chain.
+        File.WriteAllText(OriginCertificatePath, leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
+        File.WriteAllText(OriginKeyPath, leafKey.ExportPkcs8PrivateKeyPem() + "\n");
+        File.SetUnixFileMode(OriginKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}
