@@ -55,7 +55,12 @@ public sealed record LabOptions
     /// <c>tls</c> section trusting the lab's origin CA upstream. Off: the configuration has no TLS key at all.
     /// The TLS origin itself runs either way (with <see cref="StartServers"/>).
     /// </summary>
-    public bool Tls { get; init; } = true;
+    /// <remarks>
+    /// Off by default: `bellows lab` and the TLS test labs turn it on; the plain TCP/UDP tests and the benchmarks
+    /// keep measuring plain relaying (detect on the TCP listener changes it, and the TLS rule would take port 443
+    /// from the benchmark's own diversion).
+    /// </remarks>
+    public bool Tls { get; init; }
 
     /// <summary>Ports the gateway TPROXYs from the client side to the TLS listener: the origin (443) and the plain-text service (8443).</summary>
     public IReadOnlyList<string> TlsPorts { get; init; } = ["443", "8443"];

@@ -22,6 +22,7 @@ public abstract class TlsLab : LabFixture
     protected override LabOptions Options => new()
     {
         Prefix = Prefix,
+        Tls = true,
         Acceptors = 1,
         Workers = 2,
         TlsProfile = Profile,
