@@ -8,7 +8,7 @@ internal static class Program
     private const string Usage = """
         usage: bellows <command> [options]
 
-          lab [--prefix P] [--nat auto|none] [--once] [--down]
+          lab [--prefix P] [--nat auto|none] [--no-tls] [--once] [--down]
                               build a client/gateway/server lab in network namespaces, run Bellows in it,
                               send sample traffic; Ctrl-C tears it down (default command)
           run [--config FILE] run the proxy in the foreground (SIGINT/SIGTERM: drain and stop)

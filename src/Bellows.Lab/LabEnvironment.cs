@@ -2,6 +2,7 @@
 using Bellows.Lab.Network;
 using Bellows.Lab.Processes;
 using Bellows.Lab.Servers;
+using Bellows.Lab.Tls;
 using Bellows.Proxy.Diversion;
 
 namespace Bellows.Lab;
@@ -14,6 +15,7 @@ public sealed class LabEnvironment : IAsyncDisposable
 {
     private readonly List<IDisposable> _servers = [];
     private LabDnsServer? _dns;
+    private LabOcspResponder? _ocsp;
 
     private LabEnvironment(LabOptions options)
     {
@@ -22,13 +24,15 @@ public sealed class LabEnvironment : IAsyncDisposable
         Diversion = new DiversionOptions
         {
             TproxyPorts = options.TproxyPorts,
+            TlsTproxyPorts = options.Tls ? options.TlsPorts : [],
+            TlsTproxyListenerPort = options.TlsListenerPort,
             RedirectPorts = options.RedirectPorts,
             UdpTproxyPorts = options.UdpTproxyPorts,
             DnsRedirectListenerPort = 51053,
             InputInterfaces = [LabTopology.GatewayClientInterface],
             UpstreamMark = options.UpstreamMark,
         };
-        WorkDirectory = Path.Combine(Path.GetTempPath(), "bellows-lab-" + options.Prefix);
+        WorkDirectory = options.WorkDirectory;
     }
 
     public LabOptions Options { get; }
@@ -40,6 +44,12 @@ public sealed class LabEnvironment : IAsyncDisposable
     public string WorkDirectory { get; }
 
     public BellowsProcess? Bellows { get; private set; }
+
+    /// <summary>The TLS origin's CA and certificates (files in <see cref="WorkDirectory"/>); null with neither TLS nor servers.</summary>
+    public LabOriginPki? OriginPki { get; private set; }
+
+    /// <summary>The origin CA's certificate file (trusted upstream by Bellows; a client trusting it sees the origin as valid).</summary>
+    public string OriginCaPath => Path.Combine(WorkDirectory, LabOriginPki.CaFileName);
 
     public static async Task<LabEnvironment> CreateAsync(LabOptions options)
     {
@@ -54,9 +64,16 @@ public sealed class LabEnvironment : IAsyncDisposable
         try
         {
             await LabNetwork.UpAsync(lab.Topology, lab.Diversion).ConfigureAwait(false);
+
+            // Whenever Bellows' configuration names the origin CA as its trust bundle, the file exists, servers or not.
+            if (options.Tls || options.StartServers)
+            {
+                lab.OriginPki = LabOriginPki.Create(lab.WorkDirectory, options.Prefix);
+            }
+
             if (options.StartServers)
             {
-                lab.StartServers();
+                await lab.StartServersAsync().ConfigureAwait(false);
             }
 
             if (options.StartDns)
@@ -109,6 +126,12 @@ public sealed class LabEnvironment : IAsyncDisposable
         }
 
         _servers.Clear();
+        if (_ocsp is not null)
+        {
+            await _ocsp.DisposeAsync().ConfigureAwait(false);
+        }
+
+        OriginPki?.Dispose();
         if (_dns is not null)
         {
             await _dns.DisposeAsync().ConfigureAwait(false);
@@ -121,10 +144,19 @@ public sealed class LabEnvironment : IAsyncDisposable
         }
     }
 
-    private void StartServers()
+    private async Task StartServersAsync()
     {
         var ns = Topology.Server;
-        LabTcpServer[] tcp = [new LabHttpServer(ns, Options.HttpPorts), new LabEchoServer(ns, Options.EchoPort), new LabHalfCloseServer(ns, Options.HalfClosePort)];
+        var pki = OriginPki!;
+        var files = new Dictionary<string, LabHttpFile> { [LabOriginPki.CrlPath] = new("application/pkix-crl", pki.Crl) };
+        LabTcpServer[] tcp =
+        [
+            new LabHttpServer(ns, files, Options.HttpPorts),
+            new LabEchoServer(ns, Options.EchoPort),
+            new LabHalfCloseServer(ns, Options.HalfClosePort),
+            new LabTlsServer(ns, pki, LabTlsServer.Port),
+            new LabLineServer(ns, LabLineServer.Port),
+        ];
         foreach (var server in tcp)
         {
             server.Start();
@@ -134,5 +166,6 @@ public sealed class LabEnvironment : IAsyncDisposable
         var udp = new LabUdpServer(ns, Options.UdpEchoPort);
         udp.Start();
         _servers.Add(udp);
+        _ocsp = await LabOcspResponder.StartAsync(ns, pki).ConfigureAwait(false);
     }
 }

@@ -48,4 +48,37 @@ public sealed record LabOptions
     public bool StartServers { get; init; } = true;
 
     public int MaxSessions { get; init; }
+
+    /// <summary>
+    /// TLS inspection: Bellows gets a TLS listener (port <see cref="TlsListenerPort"/>, <c>"tls": "always"</c>) that
+    /// the gateway diverts <see cref="TlsPorts"/> to, <c>"tls": "detect"</c> on the plain TCP listener, and a
+    /// <c>tls</c> section trusting the lab's origin CA upstream. Off: the configuration has no TLS key at all.
+    /// The TLS origin itself runs either way (with <see cref="StartServers"/>).
+    /// </summary>
+    /// <remarks>
+    /// Off by default: `bellows lab` and the TLS test labs turn it on; the plain TCP/UDP tests and the benchmarks
+    /// keep measuring plain relaying (detect on the TCP listener changes it, and the TLS rule would take port 443
+    /// from the benchmark's own diversion).
+    /// </remarks>
+    public bool Tls { get; init; }
+
+    /// <summary>Ports the gateway TPROXYs from the client side to the TLS listener: the origin (443) and the plain-text service (8443).</summary>
+    public IReadOnlyList<string> TlsPorts { get; init; } = ["443", "8443"];
+
+    public int TlsListenerPort { get; init; } = 50443;
+
+    /// <summary>The <c>tls.profile</c> Bellows runs with; a fixture says, e.g., <c>new() { AllowSelfSigned = true, OnFailure = TlsFailureAction.Warn }</c>.</summary>
+    public TlsProfileConfig TlsProfile { get; init; } = new();
+
+    /// <summary>
+    /// More members of the <c>tls</c> section as JSON text, for settings without a property here
+    /// (<c>"\"hello_timeout\": 2, \"cache_size\": 64"</c>); null for none.
+    /// </summary>
+    public string? TlsSettingsJson { get; init; }
+
+    /// <summary>The lab's directory: configuration, Bellows' CA (<c>ca/</c>), the origin's PKI, dnsmasq's files.</summary>
+    public string WorkDirectory => Path.Combine(Path.GetTempPath(), "bellows-lab-" + Prefix);
+
+    /// <summary>Bellows' CA certificate, once Bellows has started (it creates the CA when missing).</summary>
+    public string BellowsCaPath => Path.Combine(WorkDirectory, "ca", "ca-cert.pem");
 }

@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using Bellows.Config;
 using Bellows.Lab;
 using Bellows.Lab.Network;
+using Bellows.Lab.Tls;
+using LabServers = Bellows.Lab.Servers;
 
 namespace Bellows.Host.Commands;
 
@@ -18,6 +20,7 @@ internal static class LabCommand
         bool down = arguments.Flag("--down");
         bool once = arguments.Flag("--once");
         string nat = arguments.Value("--nat") ?? "auto";
+        bool noTls = arguments.Flag("--no-tls");
         arguments.RejectUnknown();
         if (!LabTopology.IsValidPrefix(prefix))
         {
@@ -45,6 +48,7 @@ internal static class LabCommand
                 "none" => NatMode.None,
                 _ => throw new CommandLineException("--nat is auto or none"),
             },
+            Tls = !noTls,
         };
 
         using var stop = new CancellationTokenSource();
@@ -88,6 +92,11 @@ internal static class LabCommand
             ("what the server sees as the client", [$"http://{v4}/whoami"]),
             ("10 MiB on port 7777", ["-o", "/dev/null", "-w", "%{size_download} bytes in %{time_total} s\n", $"http://{v4}:7777/bytes/10485760"]),
         ];
+        if (lab.Options.Tls)
+        {
+            samples = [.. samples, ("HTTPS inspected: curl trusts Bellows' CA only", TlsCurl(lab, $"https://{LabOriginNames.Www}/"))];
+        }
+
         foreach (var (what, args) in samples)
         {
             Console.WriteLine($"\n$ ip netns exec {lab.Topology.Client.Name} curl {string.Join(' ', args)}   # {what}");
@@ -105,9 +114,17 @@ internal static class LabCommand
         }
     }
 
+    /// <summary>
+    /// curl arguments for the TLS origin through Bellows. --http1.1: curl would offer h2 first, and the origin
+    /// negotiates h2 without serving it. --resolve: the sample does not depend on the lab's DNS.
+    /// </summary>
+    private static string[] TlsCurl(LabEnvironment lab, string url) =>
+        ["--http1.1", "--cacert", lab.Options.BellowsCaPath, "--resolve", $"{LabOriginNames.Www}:443:{LabTopology.ServerV4}", url];
+
     private static void PrintHowTo(LabEnvironment lab)
     {
         var t = lab.Topology;
+
         Console.WriteLine($"""
 
             Send your own traffic (TPROXY ports {string.Join(",", lab.Options.TproxyPorts)} go through Bellows):
@@ -120,6 +137,26 @@ internal static class LabCommand
             Status:  bellows status --socket {t.ManagementSocket}
             Rules:   ip netns exec {t.Gateway.Name} nft list table inet bellows
             After a killed run: bellows lab --down --prefix {t.Prefix}
+            """);
+        if (lab.Options.Tls)
+        {
+            PrintTlsHowTo(lab);
+        }
+    }
+
+    private static void PrintTlsHowTo(LabEnvironment lab)
+    {
+        var t = lab.Topology;
+        string dir = lab.WorkDirectory;
+        Console.WriteLine($"""
+
+            TLS (ports {string.Join(",", lab.Options.TlsPorts)} go to Bellows' TLS listener {lab.Options.TlsListenerPort}; the namespaces resolve *.lab.test with the lab's dnsmasq):
+              ip netns exec {t.Client.Name} curl --http1.1 --cacert {lab.Options.BellowsCaPath} https://{LabOriginNames.Www}/     # inspected
+              ip netns exec {t.Client.Name} curl --http1.1 --cacert {lab.OriginCaPath} https://{LabOriginNames.Www}/     # fails: Bellows' certificate
+              ip netns exec {t.Client.Name} openssl s_client -connect {LabTopology.ServerV4}:443 -servername {LabOriginNames.Expired} -alpn h2 </dev/null
+              ip netns exec {t.Gateway.Name} curl --cacert {lab.OriginCaPath} https://{LabTopology.ServerV4}/     # the origin itself (not diverted)
+            Origin names: {string.Join(", ", LabOriginNames.Served)}
+            Origin files in {dir}: {LabOriginPki.CaFileName}, origin-certs/NAME.pem, origin.crl; OCSP {LabOriginPki.OcspUrl}; plain text on :{LabServers.LabLineServer.Port}
             """);
     }
 }

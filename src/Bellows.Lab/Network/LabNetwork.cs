@@ -50,6 +50,15 @@ public static class LabNetwork
         }
 
         await ApplyDiversionAsync(topology, diversion).ConfigureAwait(false);
+
+        // `ip netns exec` mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf: every namespace resolves the lab's
+        // names (www.lab.test ...) with the lab's dnsmasq; from the client and gateway that goes through Bellows.
+        foreach (var ns in topology.All)
+        {
+            Directory.CreateDirectory(ResolverDirectory(ns));
+            await File.WriteAllTextAsync(Path.Combine(ResolverDirectory(ns), "resolv.conf"),
+                $"nameserver {LabTopology.ServerV4}\noptions timeout:2 attempts:2\n").ConfigureAwait(false);
+        }
     }
 
     /// <summary>Installs (or replaces) the diversion rules in the gateway namespace.</summary>
@@ -80,6 +89,14 @@ public static class LabNetwork
             }
         }
 
+        foreach (var ns in topology.All)
+        {
+            if (Directory.Exists(ResolverDirectory(ns)))
+            {
+                Directory.Delete(ResolverDirectory(ns), recursive: true);
+            }
+        }
+
         foreach (var link in new[] { $"{topology.Prefix}c0", $"{topology.Prefix}s0" })
         {
             await CommandRunner.RunAsync("ip", "link", "del", link).ConfigureAwait(false);
@@ -87,6 +104,8 @@ public static class LabNetwork
     }
 
     public static bool IsRoot() => File.ReadAllText("/proc/self/status").Contains("Uid:\t0\t", StringComparison.Ordinal);
+
+    private static string ResolverDirectory(NetworkNamespace ns) => Path.Combine("/etc/netns", ns.Name);
 
     private static async Task LinkAsync(string a, string b, NetworkNamespace nsA, string nameA, NetworkNamespace nsB, string nameB)
     {

@@ -2,21 +2,23 @@
 using System.Diagnostics;
 using System.Text;
 using Bellows.Lab.Network;
+using Bellows.Lab.Tls;
 
 namespace Bellows.Lab.Servers;
 
 /// <summary>
 /// dnsmasq in the server namespace, authoritative for the lab's names:
-/// <c>www.lab.test</c> A 198.18.1.80 and AAAA 2001:2:0:2::80, and <c>big.lab.test</c> a TXT answer of
-/// about 850 bytes (over 512: with EDNS it comes over UDP; without EDNS it is truncated and dig retries
-/// over TCP).
+/// <c>www.lab.test</c> and the TLS origin's other names (<see cref="LabOriginNames.Resolved"/>) A 198.18.1.2 and
+/// AAAA 2001:2:0:2::2 (the server, so https://www.lab.test/ reaches the TLS origin), and <c>big.lab.test</c> a TXT
+/// answer of about 850 bytes (over 512: with EDNS it comes over UDP; without EDNS it is truncated and dig
+/// retries over TCP).
 /// </summary>
 public sealed class LabDnsServer : IAsyncDisposable
 {
     public const string Name = "www.lab.test";
     public const string BigTxtName = "big.lab.test";
-    public const string Address = "198.18.1.80";
-    public const string Address6 = "2001:2:0:2::80";
+    public const string Address = "198.18.1.2";
+    public const string Address6 = "2001:2:0:2::2";
 
     private readonly Process _process;
 
@@ -40,6 +42,13 @@ public sealed class LabDnsServer : IAsyncDisposable
             txt.Append(",\"").Append(s).Append('"');
         }
 
+        // host-record: exactly these names (address=/name/ would answer for every name below it too).
+        var hosts = new StringBuilder();
+        foreach (string name in LabOriginNames.Resolved.Where(n => n != Name))
+        {
+            hosts.Append("host-record=").Append(name).Append(',').Append(Address).Append(',').Append(Address6).Append('\n');
+        }
+
         string conf = Path.Combine(workDirectory, "dnsmasq.conf");
         await File.WriteAllTextAsync(conf, $"""
             no-resolv
@@ -50,7 +59,7 @@ public sealed class LabDnsServer : IAsyncDisposable
             port=53
             address=/{Name}/{Address}
             address=/{Name}/{Address6}
-            {txt}
+            {hosts}{txt}
             edns-packet-max=4096
             pid-file=
 

@@ -20,6 +20,11 @@ public sealed record DiversionOptions
 
     public int TproxyListenerPort { get; init; } = 50080;
 
+    /// <summary>Destination ports of routed TCP sent to the TLS listener ("443", "8443"); empty: none.</summary>
+    public IReadOnlyList<string> TlsTproxyPorts { get; init; } = [];
+
+    public int TlsTproxyListenerPort { get; init; } = 50443;
+
     public int RedirectListenerPort { get; init; } = 51080;
 
     /// <summary>Only traffic arriving on these interfaces is diverted (empty: any interface).</summary>

@@ -39,6 +39,11 @@ public static class NftRuleset
         }
 
         sb.Append(inv, $"    meta l4proto {{ tcp, udp }} socket transparent 1 meta mark set {mark} accept\n");
+        if (options.TlsTproxyPorts.Count > 0)
+        {
+            sb.Append(inv, $"    {iif}meta l4proto tcp tcp dport {{ {string.Join(", ", options.TlsTproxyPorts)} }} tproxy to :{options.TlsTproxyListenerPort} meta mark set {mark} accept\n");
+        }
+
         if (options.TproxyPorts.Count > 0)
         {
             sb.Append(inv, $"    {iif}meta l4proto tcp tcp dport {{ {string.Join(", ", options.TproxyPorts)} }} tproxy to :{options.TproxyListenerPort} meta mark set {mark} accept\n");

@@ -22,6 +22,9 @@ public abstract class LabFixture : IAsyncLifetime
     /// <summary>Full configuration text, when the generated one is not what the tests need.</summary>
     protected virtual string? ConfigText => null;
 
+    /// <summary>False for labs that test the lab itself (the servers, the origin) with no Bellows in the gateway.</summary>
+    protected virtual bool StartsBellows => true;
+
     public async Task InitializeAsync()
     {
         if (!LabNetwork.IsRoot())
@@ -32,7 +35,20 @@ public abstract class LabFixture : IAsyncLifetime
         // Scale tests hold thousands of sockets in this process (client side and in-process servers).
         FileDescriptorLimit.RaiseToHardLimit();
         _lab = await LabEnvironment.CreateAsync(Options);
-        await _lab.StartBellowsAsync(ConfigText);
+        if (StartsBellows)
+        {
+            try
+            {
+                await _lab.StartBellowsAsync(ConfigText);
+            }
+            catch
+            {
+                // Take the lab down now: its dnsmasq and OCSP responder are child processes of this test process.
+                await _lab.DisposeAsync();
+                _lab = null;
+                throw;
+            }
+        }
     }
 
     public async Task DisposeAsync()

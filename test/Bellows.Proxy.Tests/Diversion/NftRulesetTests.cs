@@ -16,6 +16,15 @@ public class NftRulesetTests
     }
 
     [Fact]
+    public void Render_TlsPorts_GoToTheTlsListener()
+    {
+        string rules = NftRuleset.Render(new DiversionOptions { TproxyPorts = ["80"], TlsTproxyPorts = ["443", "8443"], TlsTproxyListenerPort = 50443, InputInterfaces = ["eth1"] });
+        Assert.Contains("iifname { \"eth1\" } meta l4proto tcp tcp dport { 443, 8443 } tproxy to :50443 meta mark set 0x1 accept", rules, StringComparison.Ordinal);
+        Assert.Contains("tcp dport { 80 } tproxy to :50080", rules, StringComparison.Ordinal);
+        Assert.DoesNotContain("50443", NftRuleset.Render(new DiversionOptions()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Redirect_SkipsBellowsOwnMarkedTraffic()
     {
         string rules = NftRuleset.Render(new DiversionOptions { RedirectPorts = ["8080"], UpstreamMark = 0x2b, RedirectListenerPort = 51080 });

@@ -1,0 +1,91 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Diagnostics;
+using Bellows.Lab.Network;
+using Bellows.Lab.Processes;
+
+namespace Bellows.Lab.Tls;
+
+/// <summary>
+/// `openssl ocsp` as the origin CA's OCSP responder in the server namespace, port <see cref="LabOriginPki.OcspPort"/>,
+/// answering from the PKI's index.txt and signing with the CA itself. Stopped by its PID (and its workers' PIDs)
+/// when the lab ends.
+/// </summary>
+/// <remarks>
+/// One `openssl ocsp` process serves one connection at a time and waits for a request on it. .NET's HTTP pool
+/// can open a connection it then leaves idle (a request that found another connection first): a single
+/// responder blocked on that connection timed out Bellows' next revocation check (3 s, verdict
+/// RevocationUnknown). With -multi 8 worker processes, an idle connection holds up one worker only.
+/// </remarks>
+public sealed class LabOcspResponder : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private LabOcspResponder(Process process) => _process = process;
+
+    public static async Task<LabOcspResponder> StartAsync(NetworkNamespace ns, LabOriginPki pki)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(pki);
+        var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+
+        // -ndays: answers carry a nextUpdate (a verifier may treat an answer without one as stale at once);
+        // -ignore_err: one malformed request must not end the responder; -multi: see the remarks.
+        foreach (var a in new[]
+        {
+            "netns", "exec", ns.Name, "openssl", "ocsp", "-index", pki.OcspIndexPath, "-port", LabOriginPki.OcspPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-rsigner", pki.CaPath, "-rkey", pki.CaKeyPath, "-CA", pki.CaPath, "-ndays", "1", "-ignore_err", "-multi", "8",
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info) ?? throw new LabException("cannot start openssl ocsp");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var responder = new LabOcspResponder(process);
+
+        // Ready when it answers a real query.
+        string www = LabOriginPki.LeafPath(pki.Directory, LabOriginNames.Www);
+        for (int i = 0; i < 50; i++)
+        {
+            var probe = await QueryAsync(ns, pki, www).ConfigureAwait(false);
+            if (probe.StandardOutput.Contains(": good", StringComparison.Ordinal))
+            {
+                return responder;
+            }
+
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+
+        await responder.DisposeAsync().ConfigureAwait(false);
+        throw new LabException("openssl ocsp did not start answering in the server namespace");
+    }
+
+    /// <summary>Asks the responder about one certificate (PEM file) from <paramref name="ns"/>; the answer is in the output ("…: good").</summary>
+    public static Task<CommandResult> QueryAsync(NetworkNamespace ns, LabOriginPki pki, string certificatePath)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(pki);
+        return ns.RunAsync(
+            ["openssl", "ocsp", "-issuer", pki.CaPath, "-cert", certificatePath, "-url", LabOriginPki.OcspUrl, "-CAfile", pki.CaPath, "-timeout", "2"],
+            TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // The workers are children of this PID (ip netns exec execs openssl in place); SIGTERM alone does not
+            // reach them while the parent sits in wait().
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+    }
+}
