@@ -20,7 +20,7 @@ internal static class Program
                               or DIR) and print how to make clients trust it; --force replaces an existing CA
           ca export [--config FILE] [--dir DIR]
                               print the CA certificate (PEM), for clients to install
-          nft [--config FILE] [--ports LIST] [--redirect-ports LIST] [--interface IF] [--apply|--remove]
+          nft [--config FILE] [--ports LIST] [--tls-ports LIST] [--redirect-ports LIST] [--interface IF] [--apply|--remove]
                               print (or install/remove) the nftables and ip rule/route set-up that diverts
                               traffic to Bellows
         """;

@@ -16,11 +16,17 @@ internal static class NftCommand
             return 1;
         }
 
-        var tproxy = config.Listeners.FirstOrDefault(l => l.Enabled && l.Mode == ListenerMode.Tproxy);
-        var redirect = config.Listeners.FirstOrDefault(l => l.Enabled && l.Mode == ListenerMode.Redirect);
+        bool Tcp(ListenerConfig l) => l.Enabled && l.Protocol == ListenerProtocol.Tcp;
+        var tproxy = config.Listeners.FirstOrDefault(l => Tcp(l) && l.Mode == ListenerMode.Tproxy && l.Tls != TlsListenerMode.Always);
+        var tls = config.Listeners.FirstOrDefault(l => Tcp(l) && l.Mode == ListenerMode.Tproxy && l.Tls == TlsListenerMode.Always);
+        var redirect = config.Listeners.FirstOrDefault(l => Tcp(l) && l.Mode == ListenerMode.Redirect);
         var options = new DiversionOptions
         {
             TproxyPorts = Split(arguments.Value("--ports")) ?? ["80"],
+
+            // TLS ports go to the listener that treats every session as TLS, when there is one.
+            TlsTproxyPorts = tls is null ? [] : Split(arguments.Value("--tls-ports")) ?? ["443"],
+            TlsTproxyListenerPort = tls?.Port ?? 50443,
             RedirectPorts = redirect is null ? [] : Split(arguments.Value("--redirect-ports")) ?? [],
             InputInterfaces = Split(arguments.Value("--interface")) ?? [],
             TproxyListenerPort = tproxy?.Port ?? 50080,
