@@ -29,6 +29,22 @@ public partial class TlsInspectionTests(TlsInspectLab fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task KeyLog_HoldsSecretsOfBothLegs_AndIsPrivate()
+    {
+        var result = await TlsClients.CurlAsync(Client, LabOriginNames.Www, BellowsCa);
+        Assert.True(result.Succeeded, $"curl exit {result.ExitCode}: {result.StandardError}");
+
+        // NSS format: "<LABEL> <client random hex> <secret hex>"; each inspected session adds two handshakes
+        // (client leg, upstream leg), each with its own client random.
+        var lines = File.ReadAllLines(TlsInspectLab.KeyLogPath);
+        var randoms = lines.Where(l => l.StartsWith("CLIENT_HANDSHAKE_TRAFFIC_SECRET ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[1]).Distinct().Count();
+        Assert.True(randoms >= 2, $"{randoms} handshakes in the key log");
+        Assert.Contains(lines, l => l.StartsWith("CLIENT_TRAFFIC_SECRET_0 ", StringComparison.Ordinal));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(TlsInspectLab.KeyLogPath));
+    }
+
+    [Fact]
     public async Task Curl_TrustingOnlyOriginCa_FailsVerification()
     {
         var result = await TlsClients.CurlAsync(Client, LabOriginNames.Www, fixture.Lab.OriginCaPath);

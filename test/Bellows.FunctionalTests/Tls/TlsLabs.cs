@@ -48,7 +48,10 @@ public sealed class TlsInspectLab : TlsLab
 
     protected override TlsProfileConfig Profile => new() { BypassSni = [LabOriginNames.Bypass] };
 
-    protected override string? TlsSettingsJson => $"\"hello_timeout\": {HelloTimeoutSeconds}";
+    /// <summary>The NSS key log this lab's Bellows writes (tls.key_log).</summary>
+    public static string KeyLogPath => Path.Combine(Path.GetTempPath(), "bellows-lab-fttls", "keys.log");
+
+    protected override string? TlsSettingsJson => $"\"hello_timeout\": {HelloTimeoutSeconds}, \"key_log\": \"{KeyLogPath}\"";
 }
 
 /// <summary>on_failure warn: a failed upstream check shows an HTML warning page to HTTP clients.</summary>
