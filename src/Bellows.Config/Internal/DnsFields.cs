@@ -11,38 +11,21 @@ internal static class DnsFields
     };
 
     /// <summary>A list, possibly empty, of IP literals checked like listener addresses; the wildcard names no server.</summary>
-    private static bool TryBindNameservers(FieldValue value, out IReadOnlyList<string> nameservers)
-    {
-        nameservers = [];
-        if (!value.TryArray(out var array))
+    private static bool TryBindNameservers(FieldValue value, out IReadOnlyList<string> nameservers) =>
+        StringListBinder.TryBind(value, static (item, text) =>
         {
-            return false;
-        }
+            if (!BindAddress.TryParse(text, out var address))
+            {
+                item.Fail(BindAddress.ParseError(text));
+                return null;
+            }
 
-        var ok = true;
-        var parsed = new List<string>();
-        for (var i = 0; i < array.Items.Count; i++)
-        {
-            var item = value.With(array.Items[i], ConfigPath.Index(value.Path, i));
-            if (!item.TryString(out var text))
+            if (BindAddress.IsWildcard(address))
             {
-                ok = false;
+                item.Fail($"'{text}' is the wildcard address, not a nameserver; write the nameserver's own address");
+                return null;
             }
-            else if (!BindAddress.TryParse(text, out var address))
-            {
-                ok = item.Fail(BindAddress.ParseError(text));
-            }
-            else if (BindAddress.IsWildcard(address))
-            {
-                ok = item.Fail($"'{text}' is the wildcard address, not a nameserver; write the nameserver's own address");
-            }
-            else
-            {
-                parsed.Add(text);
-            }
-        }
 
-        nameservers = parsed;
-        return ok;
-    }
+            return text;
+        }, out nameservers);
 }

@@ -22,34 +22,15 @@ internal static class TlsProfileFields
     };
 
     /// <summary>A list, possibly empty, of server names, stored lower-case; each bad entry is reported at its index.</summary>
-    private static bool TryBindServerNames(FieldValue value, out IReadOnlyList<string> names)
-    {
-        names = [];
-        if (!value.TryArray(out var array))
+    private static bool TryBindServerNames(FieldValue value, out IReadOnlyList<string> names) =>
+        StringListBinder.TryBind(value, static (item, text) =>
         {
-            return false;
-        }
+            if (ServerNamePattern.Validate(text) is { } problem)
+            {
+                item.Fail($"'{text}' is not a server name: {problem}; write a DNS name such as \"bank.example\" or \"*.bank.example\"");
+                return null;
+            }
 
-        var ok = true;
-        var parsed = new List<string>();
-        for (var i = 0; i < array.Items.Count; i++)
-        {
-            var item = value.With(array.Items[i], ConfigPath.Index(value.Path, i));
-            if (!item.TryString(out var text))
-            {
-                ok = false;
-            }
-            else if (ServerNamePattern.Validate(text) is { } problem)
-            {
-                ok = item.Fail($"'{text}' is not a server name: {problem}; write a DNS name such as \"bank.example\" or \"*.bank.example\"");
-            }
-            else
-            {
-                parsed.Add(ServerNamePattern.Normalize(text));
-            }
-        }
-
-        names = parsed;
-        return ok;
-    }
+            return ServerNamePattern.Normalize(text);
+        }, out names);
 }
