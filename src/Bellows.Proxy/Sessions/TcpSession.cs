@@ -139,11 +139,16 @@ public sealed class TcpSession : IProxySession
             await _relay.RunAsync().ConfigureAwait(false);
             return CreateRecord();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _earlyReason.TrySet(e is SocketException se
-                ? CloseReason.FromSocketError(CloseSide.Proxy, se.SocketErrorCode)
-                : new CloseReason(CloseSide.Proxy, CloseKind.Shutdown));
+            // Anything a session meets (a socket error, a TLS library surprise on hostile input) ends that
+            // session alone, with both sockets closed: nothing may leak a descriptor or reach the worker.
+            _earlyReason.TrySet(e switch
+            {
+                SocketException se => CloseReason.FromSocketError(CloseSide.Proxy, se.SocketErrorCode),
+                ObjectDisposedException or OperationCanceledException => new CloseReason(CloseSide.Proxy, CloseKind.Shutdown),
+                _ => new CloseReason(CloseSide.Proxy, CloseKind.Error),
+            });
             SocketCloser.Reset(_client);
             server?.Dispose();
             return CreateRecord();

@@ -181,7 +181,8 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             return result;
         }
         catch (Exception e) when (e is IOException or AuthenticationException or SocketException or ObjectDisposedException
-            or OperationCanceledException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+            or OperationCanceledException or InvalidOperationException or System.Security.Cryptography.CryptographicException
+            or ArgumentException or NotSupportedException)
         {
             inspector.CountHandshakeError();
             return Fail(new CloseReason(CloseSide.Proxy, CloseKind.TlsHandshake), e.GetType().Name + ": " + e.Message);
