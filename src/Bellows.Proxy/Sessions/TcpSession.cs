@@ -108,7 +108,9 @@ public sealed class TcpSession : IProxySession
             // :: Step 3
             RelayLeg clientLeg = new SocketLeg(_client, CloseSide.Client);
             RelayLeg serverLeg = new SocketLeg(server, CloseSide.Server);
-            if (_tls is not null)
+            // A plain listener's session whose client already spoke, and not TLS, skips the TLS stage entirely:
+            // one peek, no allocation (most plain sessions: the connect took a round trip).
+            if (_tls is not null && !(_listener.Tls == TlsListenerMode.Detect && TlsSessionStage.PeekFirstBytes(_client) == FirstBytes.Other))
             {
                 var stage = await RunTlsStageAsync(_tls, server, _destination).ConfigureAwait(false);
                 if (!stage.Failure.IsNone)

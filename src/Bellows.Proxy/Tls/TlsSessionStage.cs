@@ -11,6 +11,7 @@ using Bellows.Proxy.Relay;
 using Bellows.Proxy.Sessions;
 using Bellows.Tls.ClientHello;
 using Bellows.Tls.Validation;
+using Bellows.Transport.Sockets;
 
 namespace Bellows.Proxy.Tls;
 
@@ -246,10 +247,12 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
     private async Task<bool> ClientStartsTlsAsync(CancellationToken aborted)
     {
         // Fast path: the upstream connect took a round trip, so a client-speaks-first client (HTTP, TLS) has
-        // usually sent its first bytes by now; no waiting, no timer.
-        if (client.Available > 0)
+        // usually sent its first bytes by now; no waiting, no timer. (TcpSession tries this before it even
+        // creates the stage.)
+        var already = PeekFirstBytes(client);
+        if (already != FirstBytes.NothingYet)
         {
-            return StartsWithHandshakeRecord();
+            return already == FirstBytes.TlsRecord;
         }
 
         using var first = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -270,15 +273,24 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
         return StartsWithHandshakeRecord();
     }
 
+    private bool StartsWithHandshakeRecord() => PeekFirstBytes(client) == FirstBytes.TlsRecord;
+
     /// <summary>
-    /// Peeks the client's first bytes (they stay in the socket for whoever reads next): a handshake record
-    /// header starts 0x16 0x03 0x00-0x04. Three bytes, not one: a lone 0x16 from some binary protocol must not
-    /// make Bellows wait for a ClientHello that never comes. A TLS client sends its whole hello at once.
+    /// What the client's first bytes say, peeked without waiting (they stay in the socket for whoever reads
+    /// next): a handshake record header starts 0x16 0x03 0x00-0x04. Three bytes, not one: a lone 0x16 from some
+    /// binary protocol must not make Bellows wait for a ClientHello that never comes; a TLS client sends its
+    /// whole hello at once.
     /// </summary>
-    private bool StartsWithHandshakeRecord()
+    internal static FirstBytes PeekFirstBytes(Socket client)
     {
         Span<byte> head = stackalloc byte[3];
-        return client.Receive(head, SocketFlags.Peek) == 3 && head[0] == HandshakeRecord && head[1] == 3 && head[2] <= 4;
+        int n = SocketPeek.TryPeek(client, head);
+        if (n == SocketPeek.NothingYet)
+        {
+            return FirstBytes.NothingYet;
+        }
+
+        return n == 3 && head[0] == HandshakeRecord && head[1] == 3 && head[2] <= 4 ? FirstBytes.TlsRecord : FirstBytes.Other;
     }
 
     private void Describe(ClientHelloInfo hello)

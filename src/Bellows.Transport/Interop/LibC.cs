@@ -17,6 +17,7 @@ internal static unsafe partial class LibC
     public const int IpRecvOrigDstAddr = 20;   // SOL_IP; cmsg type IP_ORIGDSTADDR has the same number
     public const int Ipv6RecvOrigDstAddr = 74; // SOL_IPV6; cmsg type IPV6_ORIGDSTADDR has the same number
     public const int MsgDontWait = 0x40;
+    public const int MsgPeek = 0x2;
     public const int MsgTrunc = 0x20;
     public const int Eagain = 11;
     public const int RlimitNofile = 7;
@@ -52,6 +53,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint recvmsg(nint fd, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint recv(nint fd, byte* buffer, nuint length, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsockopt(nint fd, int level, int name, void* value, uint length);
