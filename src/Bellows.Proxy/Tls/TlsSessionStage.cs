@@ -169,9 +169,13 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             {
                 inspector.CountWarned();
                 Info.Outcome = "warned";
-                await WarningPage.ServeAsync(downstream, inspector, clientEndPoint.Address, TlsInspector.ServerKey(hello.ServerName, destination),
-                    leaf, verdict, TimeoutToken(aborted, out var pageDeadline)).ConfigureAwait(false);
-                pageDeadline.Dispose();
+                var page = TimeoutToken(aborted, out var pageDeadline);
+                using (pageDeadline)
+                {
+                    await WarningPage.ServeAsync(downstream, inspector, clientEndPoint.Address, TlsInspector.ServerKey(hello.ServerName, destination),
+                        leaf, verdict, page).ConfigureAwait(false);
+                }
+
                 return Fail(new CloseReason(CloseSide.Proxy, CloseKind.TlsBlocked), "warning page served");
             }
 
