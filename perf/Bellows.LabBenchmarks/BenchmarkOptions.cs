@@ -8,7 +8,7 @@ public sealed record BenchmarkOptions
 {
     public const string Usage = """
         usage: Bellows.LabBenchmarks [--quick] [--runs N] [--seconds S] [--idle-connections N] [--only LIST] [--prefix P] [--output FILE]
-                                     [--tls-paths LIST] [--squid-workers LIST]
+                                     [--tls-paths LIST] [--squid-workers LIST] [--wrk-nice N]
           --quick               1 run of 3 s per test (a smoke run; the numbers are noisy)
           --runs N              runs per test, the report shows medians (default 3)
           --seconds S           duration of each iperf3 and wrk run (default 8)
@@ -16,6 +16,7 @@ public sealed record BenchmarkOptions
           --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated); or tls alone: the TLS suite
           --tls-paths LIST      TLS suite: which paths, of routed, squid, bellows (default all three)
           --squid-workers LIST  TLS suite: one Squid path per entry, with that many workers (default 1: squid -N, no SMP kids)
+          --wrk-nice N          TLS suite: niceness of wrk (default 19; wrk busy-polls during handshakes, see docs/benchmarks.md)
           --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
           --output FILE         write the markdown report to FILE instead of printing it
         """;
@@ -39,6 +40,12 @@ public sealed record BenchmarkOptions
     /// <summary>The TLS suite's paths: routed, squid, bellows.</summary>
     public IReadOnlyList<string> TlsPaths { get; init; } = ["routed", "squid", "bellows"];
 
+    /// <summary>
+    /// The niceness of wrk in the TLS suite. wrk busy-polls while its TLS handshakes wait for the other end, so at
+    /// normal priority it takes CPU from the path it measures in proportion to that path's latency.
+    /// </summary>
+    public int TlsWrkNice { get; init; } = 19;
+
     /// <summary>The TLS suite measures one Squid per entry, with that many workers.</summary>
     public IReadOnlyList<int> SquidWorkers { get; init; } = [1];
 
@@ -61,6 +68,7 @@ public sealed record BenchmarkOptions
                 "--only" => options with { Tests = ParseTests(Next()) },
                 "--tls-paths" => options with { TlsPaths = ParseTlsPaths(Next()) },
                 "--squid-workers" => options with { SquidWorkers = ParseWorkers(args[i], Next()) },
+                "--wrk-nice" => options with { TlsWrkNice = Number(args[i], Next(), 0, 19) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

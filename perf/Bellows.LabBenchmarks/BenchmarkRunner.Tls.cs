@@ -29,6 +29,13 @@ public sealed partial class BenchmarkRunner
     private const int HttpsPort = 443;
     private const int MintingCount = 1000;
 
+    /// <summary>
+    /// Seconds of wrk before each path's first measurement. Two seconds (the plain suite's) left Bellows measured
+    /// while .NET was still recompiling its hot paths at tier 1 (a quarter to a third fewer connections/s in the first
+    /// measurement than a minute later); every path gets the same.
+    /// </summary>
+    private const int TlsWarmUpSeconds = 8;
+
     private static string HttpsUrl(string file, int port = HttpsPort) =>
         port == HttpsPort ? $"https://{TlsMaterial.OriginName}{file}" : $"https://{TlsMaterial.OriginName}:{port}{file}";
 
@@ -103,8 +110,8 @@ public sealed partial class BenchmarkRunner
                     }
 
                     await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath), _options.WrkThreads, _options.WrkConnections,
-                        Math.Min(WarmUpSeconds, _options.Seconds), closeEachRequest: true, _wrkNoResume, cancellationToken).ConfigureAwait(false);
-                    foreach (var metric in new[] { Metric.TlsNewConnections, Metric.TlsResumingConnections, Metric.TlsBulk })
+                        Math.Min(TlsWarmUpSeconds, _options.Seconds), closeEachRequest: true, _wrkNoResume, _options.TlsWrkNice, cancellationToken).ConfigureAwait(false);
+                    foreach (var metric in new[] { Metric.TlsNewConnections, Metric.TlsResumingConnections, Metric.TlsNewConnectionsNormalPriority, Metric.TlsNewConnectionsOriginResumes, Metric.TlsBulk })
                     {
                         await Task.Delay(s_pause, cancellationToken).ConfigureAwait(false);
                         var measurement = await MeasureTlsAsync(path, ca, metric, run, cancellationToken).ConfigureAwait(false);
@@ -203,12 +210,18 @@ public sealed partial class BenchmarkRunner
     /// </summary>
     private async Task<(long Resumed, long Requests)> ProbeWrkResumptionAsync(string? preload, CancellationToken cancellationToken)
     {
+        int skip = (await ResumptionLogAsync(cancellationToken).ConfigureAwait(false)).Count;
+        await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath, NginxTls.ResumptionProbePort), 1, 4, 1, closeEachRequest: true, preload, 0, cancellationToken).ConfigureAwait(false);
+        var lines = (await ResumptionLogAsync(cancellationToken).ConfigureAwait(false)).Skip(skip).ToList();
+        return (lines.Count(l => l.Trim() == "r"), lines.Count(l => l.Trim().Length > 0));
+    }
+
+    /// <summary>The lines of nginx's log of <c>$ssl_session_reused</c> on the port that offers resumption ("r" or ".").</summary>
+    private async Task<IReadOnlyList<string>> ResumptionLogAsync(CancellationToken cancellationToken)
+    {
         // nginx buffers nothing here (no buffer= on access_log): every line is written when its request ends.
         string log = NginxServer.ResumptionLogPath(Lab.WorkDirectory);
-        int skip = File.Exists(log) ? (await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false)).Length : 0;
-        await Wrk.RunAsync(Lab.Topology.Client, HttpsUrl(NginxServer.FilePath, NginxTls.ResumptionProbePort), 1, 4, 1, closeEachRequest: true, preload, cancellationToken).ConfigureAwait(false);
-        var lines = File.Exists(log) ? (await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false)).Skip(skip).ToList() : [];
-        return (lines.Count(l => l.Trim() == "r"), lines.Count(l => l.Trim().Length > 0));
+        return File.Exists(log) ? await File.ReadAllLinesAsync(log, cancellationToken).ConfigureAwait(false) : [];
     }
 
     /// <summary>
@@ -276,13 +289,24 @@ public sealed partial class BenchmarkRunner
         long errors = 0;
         long minimumSessions;
         TimeSpan elapsed;
-        if (metric is Metric.TlsNewConnections or Metric.TlsResumingConnections)
+        TimeSpan? clientCpu = null;
+        long? originResumed = null;
+        if (metric is Metric.TlsNewConnections or Metric.TlsResumingConnections or Metric.TlsNewConnectionsNormalPriority or Metric.TlsNewConnectionsOriginResumes)
         {
-            string? preload = metric == Metric.TlsNewConnections ? _wrkNoResume : null;
-            var wrk = await Wrk.RunAsync(client, HttpsUrl(NginxServer.FilePath), _options.WrkThreads, _options.WrkConnections, _options.Seconds,
-                closeEachRequest: true, preload, cancellationToken).ConfigureAwait(false);
+            string? preload = metric == Metric.TlsResumingConnections ? null : _wrkNoResume;
+            int nice = metric == Metric.TlsNewConnectionsNormalPriority ? 0 : _options.TlsWrkNice;
+            bool originResumes = metric == Metric.TlsNewConnectionsOriginResumes;
+            var log = originResumes ? await ResumptionLogAsync(cancellationToken).ConfigureAwait(false) : null;
+            var wrk = await Wrk.RunAsync(client, HttpsUrl(NginxServer.FilePath, originResumes ? NginxTls.ResumptionProbePort : HttpsPort),
+                _options.WrkThreads, _options.WrkConnections, _options.Seconds, closeEachRequest: true, preload, nice, cancellationToken).ConfigureAwait(false);
             (value, operations, elapsed, errors) = (wrk.RequestsPerSecond, wrk.Requests, wrk.Elapsed, wrk.SocketErrors + wrk.BadResponses);
             minimumSessions = wrk.Requests;
+            clientCpu = wrk.ClientCpu;
+            if (log is not null)
+            {
+                var lines = (await ResumptionLogAsync(cancellationToken).ConfigureAwait(false)).Skip(log.Count).ToList();
+                originResumed = lines.Count(l => l.Trim() == "r");
+            }
         }
         else
         {
@@ -311,7 +335,7 @@ public sealed partial class BenchmarkRunner
         }
 
         // The status probe itself is one of nginx's connections.
-        return new Measurement(path.Name, metric, run, value, operations, elapsed, cpu, sessions, errors, originAfter - originBefore - 1);
+        return new Measurement(path.Name, metric, run, value, operations, elapsed, cpu, sessions, errors, originAfter - originBefore - 1, clientCpu, originResumed);
     }
 
     private static string DescribeTls(Measurement m)
@@ -321,6 +345,8 @@ public sealed partial class BenchmarkRunner
             ? string.Create(inv, $"{m.Value:0.00} Gbit/s in {m.Elapsed.TotalSeconds:0.00} s")
             : string.Create(inv, $"{m.Value:0} conn/s ({m.Errors} errors), origin accepted {m.OriginConnections} connections for {m.Operations} requests");
         string cpu = m.CpuCores is double cores ? string.Create(inv, $", proxy CPU {cores:0.00} cores, {m.CpuMicrosPerOperation:0.0} us/op, {m.ProxySessions} counted") : "";
-        return $"  {m.Metric}: {value}{cpu}";
+        string client = m.ClientCpuMicrosPerOperation is double c ? string.Create(inv, $", wrk CPU {c:0.0} us/op") : "";
+        client += m.OriginResumed is long r ? string.Create(inv, $", {r} of {m.Operations} origin handshakes resumed") : "";
+        return $"  {m.Metric}: {value}{cpu}{client}";
     }
 }

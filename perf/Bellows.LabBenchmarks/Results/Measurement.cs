@@ -12,9 +12,16 @@ namespace Bellows.LabBenchmarks.Results;
 /// <param name="ProxySessions">Client connections the proxy accepted meanwhile; null without a proxy.</param>
 /// <param name="Errors">wrk socket errors plus non-2xx answers.</param>
 /// <param name="OriginConnections">TLS suite: connections nginx accepted meanwhile (stub_status), every path.</param>
+/// <param name="ClientCpu">TLS suite: CPU time the load generator (wrk) used, when it could be read.</param>
+/// <param name="OriginResumed">TLS suite, origin offering resumption: requests whose TLS connection to the origin
+/// was resumed (nginx <c>$ssl_session_reused</c>), out of <see cref="Operations"/>.</param>
 public sealed record Measurement(string Path, Metric Metric, int Run, double Value, long Operations, TimeSpan Elapsed,
-    TimeSpan? ProxyCpu, long? ProxySessions, long Errors, long? OriginConnections = null)
+    TimeSpan? ProxyCpu, long? ProxySessions, long Errors, long? OriginConnections = null, TimeSpan? ClientCpu = null,
+    long? OriginResumed = null)
 {
+    /// <summary>Microseconds of load-generator CPU per request.</summary>
+    public double? ClientCpuMicrosPerOperation => ClientCpu is { } cpu && Operations > 0 ? cpu.TotalMicroseconds / Operations : null;
+
     /// <summary>Microseconds of proxy CPU per request (per connection under <see cref="Metric.NewConnections"/>).</summary>
     public double? CpuMicrosPerOperation => ProxyCpu is { } cpu && Operations > 0 ? cpu.TotalMicroseconds / Operations : null;
 

@@ -25,6 +25,18 @@ public enum Metric
     /// <summary>The same with wrk as it is: it resumes the client's session whenever the other end allows it.</summary>
     TlsResumingConnections,
 
+    /// <summary>
+    /// <see cref="TlsNewConnections"/> with wrk at normal priority: its busy-polling during handshakes competes with
+    /// the path for the machine's cores (shown for comparison; the TLS suite otherwise runs wrk at nice 19).
+    /// </summary>
+    TlsNewConnectionsNormalPriority,
+
+    /// <summary>
+    /// <see cref="TlsNewConnections"/> (client leg full handshakes) against the origin's port that offers resumption
+    /// (session cache and tickets, as nginx and most servers by default): whether a path resumes its upstream sessions.
+    /// </summary>
+    TlsNewConnectionsOriginResumes,
+
     /// <summary>TLS suite: one 100 MiB HTTPS download with curl: Gbit/s.</summary>
     TlsBulk,
 }

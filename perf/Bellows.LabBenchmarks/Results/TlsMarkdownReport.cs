@@ -55,7 +55,12 @@ public sealed class TlsMarkdownReport
         Line($"## New intercepted HTTPS connections per second (wrk -t{o.WrkThreads} -c{o.WrkConnections}, `Connection: close`, 1 KiB file, no resumption)");
         Line();
         Line("wrk is kept from resuming sessions (an LD_PRELOAD wrapper of `SSL_clear`), so every connection is a full " +
-            "handshake on the client leg, and (the origin offers no resumption) on the upstream leg.");
+            "handshake on the client leg, and (the origin offers no resumption) on the upstream leg. " +
+            (o.TlsWrkNice > 0
+                ? $"wrk runs at nice {o.TlsWrkNice}: while a handshake waits for the other end it busy-polls (it keeps asking for " +
+                  "writability and retries `SSL_connect`), so at normal priority it takes CPU from the path it measures in proportion " +
+                  "to that path's handshake latency (the last table of this section shows it)."
+                : "wrk runs at normal priority (`--wrk-nice 0`)."));
         Line();
         RenderConnectionTable(Metric.TlsNewConnections);
         Line($"### The same with wrk resuming sessions where the other end allows it");
@@ -64,16 +69,40 @@ public sealed class TlsMarkdownReport
             "whether it is resumed (see \"Handshakes\" below).");
         Line();
         RenderConnectionTable(Metric.TlsResumingConnections);
+        Line("### The same without resumption, wrk at normal priority (not niced)");
+        Line();
+        Line("The first table again with wrk competing for the cores as an ordinary process: compare wrk's CPU per connection " +
+            "with the first table (a connection costs wrk the same handshake either way; the difference is polling).");
+        Line();
+        RenderConnectionTable(Metric.TlsNewConnectionsNormalPriority);
+        Line("### The same without resumption on the client leg, against an origin that offers resumption (port 8443)");
+        Line();
+        Line("wrk still makes a full handshake on every connection, but the origin port offers a session cache and tickets, " +
+            "as nginx and most servers do by default: a proxy that keeps its upstream sessions skips the origin's certificate " +
+            "chain (parsing and validation) and signature on every later upstream handshake.");
+        Line();
+        RenderConnectionTable(Metric.TlsNewConnectionsOriginResumes);
+        foreach (string path in _tls.Paths)
+        {
+            long resumed = Samples(path, Metric.TlsNewConnectionsOriginResumes).Sum(m => m.OriginResumed ?? 0);
+            long requests = Samples(path, Metric.TlsNewConnectionsOriginResumes).Sum(m => m.Operations);
+            if (requests > 0)
+            {
+                Line($"- {path}: the origin resumed {resumed:N0} of {requests:N0} TLS connections ({F(100.0 * resumed / requests, 1)} %).");
+            }
+        }
+
+        Line();
     }
 
     private void RenderConnectionTable(Metric metric)
     {
-        Line("| path | conn/s | vs routed | proxy CPU per connection (µs) | proxy CPU (cores) | origin connections per client connection | wrk errors |");
-        Line("|---|---:|---:|---:|---:|---:|---:|");
+        Line("| path | conn/s | vs routed | proxy CPU per connection (µs) | proxy CPU (cores) | wrk CPU per connection (µs) | origin connections per client connection | wrk errors |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (string path in _tls.Paths)
         {
             Line($"| {path} | {F(Median(path, metric), 0)} | {VsRouted(path, metric)} | " +
-                $"{F(MedianCpuPerOperation(path, metric), 0)} | {F(MedianCores(path, metric), 2)} | " +
+                $"{F(MedianCpuPerOperation(path, metric), 0)} | {F(MedianCores(path, metric), 2)} | {F(MedianClientCpuPerOperation(path, metric), 0)} | " +
                 $"{F(OriginPerClient(path, metric), 2)} | {Errors(path, metric)} |");
         }
 
@@ -82,7 +111,7 @@ public sealed class TlsMarkdownReport
             if (_tls.Bellows is { } b)
             {
                 double cpu = MedianCpuPerOperation(b, metric) / MedianCpuPerOperation(s, metric);
-                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, metric))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | |");
+                Line($"| **Bellows / {s}** | **{X(Ratio(b, s, metric))}** | | {X(cpu)} (Squid / Bellows: **{X(1 / cpu)}**) | | | | |");
             }
         }
 
@@ -132,6 +161,10 @@ public sealed class TlsMarkdownReport
             Line($"| bulk intercepted HTTPS ≥ {X(TargetRatio)} {s} | {TargetX(bulk)} | {(bulk >= TargetRatio ? "yes" : "**no**")} |");
             double resuming = Ratio(b, s, Metric.TlsResumingConnections);
             Line($"| (not a target) connections/s with wrk resuming, vs {s} | {TargetX(resuming)} | |");
+            double normal = Ratio(b, s, Metric.TlsNewConnectionsNormalPriority);
+            Line($"| (not a target) new connections/s with wrk at normal priority, vs {s} | {TargetX(normal)} | |");
+            double originResumes = Ratio(b, s, Metric.TlsNewConnectionsOriginResumes);
+            Line($"| (not a target) new connections/s, origin offering resumption, vs {s} | {TargetX(originResumes)} | |");
         }
 
         Line();
@@ -205,13 +238,14 @@ public sealed class TlsMarkdownReport
     {
         Line("## All runs");
         Line();
-        Line("| path | test | run | value | proxy counted | origin connections | proxy CPU (s) | wall (s) | errors |");
-        Line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Line("| path | test | run | value | proxy counted | origin connections | proxy CPU (s) | wrk CPU (s) | wall (s) | errors |");
+        Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in _report.Measurements.OrderBy(m => m.Metric).ThenBy(m => _tls.Paths.ToList().IndexOf(m.Path)).ThenBy(m => m.Run))
         {
             string unit = m.Metric == Metric.TlsBulk ? F(m.Value, 2) + " Gbit/s" : F(m.Value, 0) + " /s";
             Line($"| {m.Path} | {m.Metric} | {m.Run} | {unit} | {(m.ProxySessions is long s ? s.ToString("N0", s_inv) : "–")} | " +
-                $"{(m.OriginConnections is long o ? o.ToString("N0", s_inv) : "–")} | {(m.ProxyCpu is TimeSpan c ? F(c.TotalSeconds, 2) : "–")} | {F(m.Elapsed.TotalSeconds, 1)} | {m.Errors} |");
+                $"{(m.OriginConnections is long o ? o.ToString("N0", s_inv) : "–")} | {(m.ProxyCpu is TimeSpan c ? F(c.TotalSeconds, 2) : "–")} | " +
+                $"{(m.ClientCpu is TimeSpan w ? F(w.TotalSeconds, 2) : "–")} | {F(m.Elapsed.TotalSeconds, 1)} | {m.Errors} |");
         }
     }
 
@@ -226,6 +260,9 @@ public sealed class TlsMarkdownReport
 
     private double MedianCpuPerOperation(string path, Metric metric) =>
         Statistics.Median(Samples(path, metric).Where(m => m.CpuMicrosPerOperation is not null).Select(m => m.CpuMicrosPerOperation!.Value));
+
+    private double MedianClientCpuPerOperation(string path, Metric metric) =>
+        Statistics.Median(Samples(path, metric).Where(m => m.ClientCpuMicrosPerOperation is not null).Select(m => m.ClientCpuMicrosPerOperation!.Value));
 
     private double Ratio(string path, string baseline, Metric metric) => Median(path, metric) / Median(baseline, metric);
 

@@ -101,7 +101,7 @@ public static class NginxServer
                 ssl_session_tickets off;
             }
             server {
-                listen {{address}}:{{NginxTls.ResumptionProbePort}} ssl;
+                listen {{address}}:{{NginxTls.ResumptionProbePort}} ssl backlog=8192;
                 server_name {{tls.ServerName}};
                 root {{htdocs}};
                 ssl_certificate {{tls.CertificatePath}};

@@ -6,23 +6,37 @@ using Bellows.Lab.Processes;
 
 namespace Bellows.LabBenchmarks.Tools;
 
-/// <summary>Runs wrk in the client namespace and reads its summary.</summary>
+/// <summary>Runs wrk in the client namespace and reads its summary, and the CPU time wrk used.</summary>
 public static partial class Wrk
 {
+    /// <summary>
+    /// Runs the command given as arguments, then prints the CPU time of the children this shell waited for (fields 16
+    /// and 17 of /proc/self/stat, cutime and cstime, in clock ticks): wrk's CPU, however many threads it had.
+    /// </summary>
+    private const string CpuReportingShell =
+        "\"$@\"; rc=$?; echo \"wrk-child-cpu-ticks $(cut -d' ' -f16,17 /proc/$$/stat) $(getconf CLK_TCK)\" >&2; exit $rc";
+
     public static Task<WrkResult> RunAsync(NetworkNamespace ns, string url, int threads, int connections, int seconds,
         bool closeEachRequest, CancellationToken cancellationToken) =>
-        RunAsync(ns, url, threads, connections, seconds, closeEachRequest, null, cancellationToken);
+        RunAsync(ns, url, threads, connections, seconds, closeEachRequest, null, 0, cancellationToken);
 
     /// <param name="preload">A library for LD_PRELOAD (<see cref="WrkNoResume"/>), or null.</param>
+    /// <param name="nice">The niceness wrk runs at (0: as the harness). The TLS suite uses 19: wrk busy-polls while a
+    /// handshake is in flight (docs/benchmarks.md), and must not take that CPU from the path it measures.</param>
     public static async Task<WrkResult> RunAsync(NetworkNamespace ns, string url, int threads, int connections, int seconds,
-        bool closeEachRequest, string? preload, CancellationToken cancellationToken)
+        bool closeEachRequest, string? preload, int nice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ns);
         var inv = CultureInfo.InvariantCulture;
-        var command = new List<string> { "netns", "exec", ns.Name };
+        var command = new List<string> { "netns", "exec", ns.Name, "sh", "-c", CpuReportingShell, "sh" };
         if (preload is not null)
         {
             command.AddRange(["env", "LD_PRELOAD=" + preload]);
+        }
+
+        if (nice != 0)
+        {
+            command.AddRange(["nice", "-n", nice.ToString(inv)]);
         }
 
         command.AddRange(
@@ -39,7 +53,20 @@ public static partial class Wrk
         command.Add(url);
         var result = await CommandRunner.RunAsync("ip", command, TimeSpan.FromSeconds(seconds + 30), null, cancellationToken).ConfigureAwait(false);
         result.EnsureSuccess();
-        return Parse(result.StandardOutput, result.Elapsed);
+        return Parse(result.StandardOutput, result.Elapsed) with { ClientCpu = ParseChildCpu(result.StandardError) };
+    }
+
+    /// <summary>The CPU time <see cref="CpuReportingShell"/> reported, or null if it did not.</summary>
+    public static TimeSpan? ParseChildCpu(string standardError)
+    {
+        var match = ChildCpuRegex().Match(standardError ?? "");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        long ticks = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds((double)ticks / long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
     }
 
     public static WrkResult Parse(string output, TimeSpan elapsed)
@@ -79,6 +106,9 @@ public static partial class Wrk
 
     [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
     private static partial Regex SocketErrorsRegex();
+
+    [GeneratedRegex(@"wrk-child-cpu-ticks (\d+) (\d+) (\d+)")]
+    private static partial Regex ChildCpuRegex();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
     private static partial Regex BadResponsesRegex();

@@ -2,4 +2,5 @@
 namespace Bellows.LabBenchmarks.Tools;
 
 /// <summary>What one wrk run reported.</summary>
-public sealed record WrkResult(double RequestsPerSecond, long Requests, long SocketErrors, long BadResponses, TimeSpan Elapsed);
+/// <param name="ClientCpu">CPU time wrk itself used (all threads), when it could be read.</param>
+public sealed record WrkResult(double RequestsPerSecond, long Requests, long SocketErrors, long BadResponses, TimeSpan Elapsed, TimeSpan? ClientCpu = null);
