@@ -14,7 +14,7 @@ public sealed record BenchmarkOptions
           --seconds S           duration of each iperf3 and wrk run (default 8)
           --idle-connections N  idle connections for the memory test (default 9000)
           --only LIST           run only some tests: bulk, conn, keepalive, idle (comma-separated); or tls alone: the TLS suite
-          --tls-paths LIST      TLS suite: which paths, of routed, squid, bellows (default all three)
+          --tls-paths LIST      TLS suite: which paths, of routed, squid, bellows, bellows-revocation (default all four)
           --squid-workers LIST  TLS suite: one Squid path per entry, with that many workers (default 1: squid -N, no SMP kids)
           --wrk-nice N          TLS suite: niceness of wrk (default 19; wrk busy-polls during handshakes, see docs/benchmarks.md)
           --prefix P            lab prefix: namespaces P-cli, P-gw, P-srv (default bn)
@@ -37,8 +37,11 @@ public sealed record BenchmarkOptions
 
     public BenchmarkTests Tests { get; init; } = BenchmarkTests.All;
 
-    /// <summary>The TLS suite's paths: routed, squid, bellows.</summary>
-    public IReadOnlyList<string> TlsPaths { get; init; } = ["routed", "squid", "bellows"];
+    /// <summary>
+    /// The TLS suite's paths: routed, squid, bellows, and bellows-revocation (Bellows with its default
+    /// revocation checks, soft-fail, against an origin whose leaf names an OCSP responder).
+    /// </summary>
+    public IReadOnlyList<string> TlsPaths { get; init; } = ["routed", "squid", "bellows", "bellows-revocation"];
 
     /// <summary>
     /// The niceness of wrk in the TLS suite. wrk busy-polls while its TLS handshakes wait for the other end, so at
@@ -92,9 +95,9 @@ public sealed record BenchmarkOptions
         var paths = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (string path in paths)
         {
-            if (path is not ("routed" or "squid" or "bellows"))
+            if (path is not ("routed" or "squid" or "bellows" or "bellows-revocation"))
             {
-                throw new ArgumentException($"--tls-paths takes routed, squid and bellows, not '{path}'");
+                throw new ArgumentException($"--tls-paths takes routed, squid, bellows and bellows-revocation, not '{path}'");
             }
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Bellows.Lab.Network;
 using Bellows.Lab.Processes;
+using Bellows.Lab.Tls;
 using Bellows.LabBenchmarks.Paths;
 using Bellows.LabBenchmarks.Results;
 using Bellows.LabBenchmarks.Tls;
@@ -55,10 +56,16 @@ public sealed partial class BenchmarkRunner
         await WriteClientHostsAsync().ConfigureAwait(false);
         var tls = new NginxTls(HttpsPort, TlsMaterial.OriginName, material.OriginCertificatePath, material.OriginKeyPath);
         _servers.Add(await NginxServer.StartAsync(Lab.Topology.Server, Lab.WorkDirectory, LabTopology.ServerV4, HttpPort, tls).ConfigureAwait(false));
+        if (_options.TlsPaths.Contains("bellows-revocation"))
+        {
+            _servers.Add(await LabOcspResponder.StartAsync(Lab.Topology.Server, material.OcspIndexPath, material.OriginCaPath, material.OriginCaKeyPath,
+                TlsMaterial.OcspPort, material.OriginCertificatePath, material.OcspUrl).ConfigureAwait(false));
+        }
 
         var routed = new RoutedPath(Lab);
         var squids = _options.SquidWorkers.Select(w => new SquidPath(Lab, material, squidVersion, w)).ToList();
         var bellows = new BellowsTlsPath(Lab, material);
+        var bellowsRevocation = new BellowsTlsPath(Lab, material, revocation: "soft-fail");
         var paths = new List<(ITrafficPath Path, string Ca, string Issuer)>();
         foreach (string name in _options.TlsPaths)
         {
@@ -69,6 +76,9 @@ public sealed partial class BenchmarkRunner
                     break;
                 case "squid":
                     paths.AddRange(squids.Select(s => ((ITrafficPath)s, material.SquidCaPath, TlsMaterial.SquidCaName)));
+                    break;
+                case "bellows-revocation":
+                    paths.Add((bellowsRevocation, material.BellowsCaPath, TlsMaterial.BellowsCaName));
                     break;
                 default:
                     paths.Add((bellows, material.BellowsCaPath, TlsMaterial.BellowsCaName));

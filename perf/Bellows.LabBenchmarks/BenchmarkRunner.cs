@@ -33,7 +33,7 @@ public sealed partial class BenchmarkRunner : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly List<Measurement> _measurements = [];
     private readonly List<IdleSample> _idleSamples = [];
-    private readonly List<ToolProcess> _servers = [];
+    private readonly List<IAsyncDisposable> _servers = [];
     private LabEnvironment? _lab;
 
     private BenchmarkRunner(BenchmarkOptions options, Action<string> log)

@@ -12,6 +12,11 @@ namespace Bellows.LabBenchmarks.Paths;
 /// <see cref="TlsMaterial.BellowsCaDirectory"/> and the origin CA as its trust bundle. The config is written here
 /// (not by the lab's LabConfigWriter): the lab's listeners would only add noise.
 /// </summary>
+/// <remarks>
+/// With <c>revocation</c> "soft-fail" (Bellows' default profile; the headline path runs "off", as Squid checks no
+/// revocation) every upstream chain is checked for revocation: the origin's leaf names an OCSP responder
+/// (<see cref="TlsMaterial.OcspUrl"/>) that the suite runs in the server namespace.
+/// </remarks>
 public sealed class BellowsTlsPath : ITrafficPath
 {
     public const int ListenerPort = 50443;
@@ -20,16 +25,19 @@ public sealed class BellowsTlsPath : ITrafficPath
 
     private readonly LabEnvironment _lab;
     private readonly TlsMaterial _tls;
+    private readonly string _revocation;
 
-    public BellowsTlsPath(LabEnvironment lab, TlsMaterial tls)
+    /// <param name="revocation">The profile's <c>revocation</c>: "off" or "soft-fail".</param>
+    public BellowsTlsPath(LabEnvironment lab, TlsMaterial tls, string revocation = "off")
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(tls);
         _lab = lab;
         _tls = tls;
+        _revocation = revocation;
     }
 
-    public string Name => "Bellows (TLS inspect)";
+    public string Name => _revocation == "off" ? "Bellows (TLS inspect)" : $"Bellows (TLS inspect, revocation {_revocation})";
 
     public int? ProxyPid => _lab.Bellows?.Pid;
 
@@ -69,7 +77,7 @@ public sealed class BellowsTlsPath : ITrafficPath
               "tls": {
                 "ca_dir": "{{_tls.BellowsCaDirectory}}",
                 "trust_bundle": "{{_tls.OriginCaPath}}",
-                "profile": { "revocation": "off" },
+                "profile": { "revocation": "{{_revocation}}" },
               },
               "relay": { "nat": "auto", "upstream_mark": {{o.UpstreamMark}} },
               "shutdown": { "drain": {{o.DrainSeconds}} },

@@ -226,6 +226,14 @@ public sealed class TlsMarkdownReport
             "Squid's CPU is that of its whole process tree" + (_tls.SquidHelpers.Count > 0
                 ? " (children seen: " + string.Join(", ", _tls.SquidHelpers.Distinct()) + "; `security_file_c` is security_file_certgen, `squid` children are SMP kids)."
                 : "; no child processes were seen."));
+        if (_tls.Paths.Any(p => p.Contains("revocation", StringComparison.Ordinal)))
+        {
+            Line("- Bellows (revocation soft-fail): the same Bellows with `tls.profile.revocation: soft-fail`, its default profile. The " +
+                "origin's leaf names an OCSP responder (`openssl ocsp` in the server namespace); .NET asks it once and then answers " +
+                "from its on-disk OCSP cache (~/.dotnet/corefx/cryptography/ocsp), reading and verifying the cached response on every " +
+                "chain build. Squid 5.7 checks no revocation.");
+        }
+
         Line("- Both proxies' CAs and the origin's certificate are ECDSA P-256 (Squid gives its minted certificates its CA's key).");
         Line($"- Origin: {e.NginxVersion.Replace("nginx version: ", "", StringComparison.Ordinal)}, 2 workers, TLS 1.2-1.3, ALPN http/1.1, " +
             "no session cache or tickets on the measured port, keep-alive unlimited. Client: " +

@@ -47,6 +47,18 @@ public sealed class TlsMaterial
 
     public string SquidCaKeyPath => Path.Combine(SquidCaDirectory, CertificateAuthority.KeyFileName);
 
+    /// <summary>The origin CA's key: the OCSP responder signs its answers with it.</summary>
+    public string OriginCaKeyPath => Path.Combine(Directory, "origin-ca.key");
+
+    /// <summary>openssl ca's index.txt for the OCSP responder: the origin's leaf, valid.</summary>
+    public string OcspIndexPath => Path.Combine(Directory, "ocsp-index.txt");
+
+    /// <summary>Port of the origin CA's OCSP responder in the server namespace.</summary>
+    public const int OcspPort = 8888;
+
+    /// <summary>The OCSP responder the origin's leaf names (authorityInfoAccess).</summary>
+    public string OcspUrl { get; private set; } = "";
+
     /// <summary>Creates <paramref name="directory"/> (replacing what was there) with every certificate and key.</summary>
     public static TlsMaterial Create(string directory, IPAddress originAddress)
     {
@@ -84,6 +96,8 @@ public sealed class TlsMaterial
         leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        OcspUrl = $"http://{originAddress}:{OcspPort}/";
+        leafRequest.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([OcspUrl], null));
         byte[] serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
         using var leaf = leafRequest.Create(ca, now.AddDays(-1), now.AddDays(29), serial);
@@ -94,5 +108,12 @@ public sealed class TlsMaterial
         File.WriteAllText(OriginCertificatePath, leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
         File.WriteAllText(OriginKeyPath, leafKey.ExportPkcs8PrivateKeyPem() + "\n");
         File.SetUnixFileMode(OriginKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(OriginCaKeyPath, caKey.ExportPkcs8PrivateKeyPem() + "\n");
+        File.SetUnixFileMode(OriginCaKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // openssl ca's index.txt: status, expiry, revocation time, serial (hex), file name, subject.
+        string expiry = leaf.NotAfter.ToUniversalTime().ToString("yyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "Z";
+        File.WriteAllText(OcspIndexPath, $"V\t{expiry}\t\t{leaf.SerialNumber}\tunknown\t/CN={OriginName}\n");
+        File.WriteAllText(OcspIndexPath + ".attr", "unique_subject = no\n");
     }
 }

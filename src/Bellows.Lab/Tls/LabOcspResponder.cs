@@ -22,18 +22,29 @@ public sealed class LabOcspResponder : IAsyncDisposable
 
     private LabOcspResponder(Process process) => _process = process;
 
-    public static async Task<LabOcspResponder> StartAsync(NetworkNamespace ns, LabOriginPki pki)
+    public static Task<LabOcspResponder> StartAsync(NetworkNamespace ns, LabOriginPki pki)
+    {
+        ArgumentNullException.ThrowIfNull(pki);
+        return StartAsync(ns, pki.OcspIndexPath, pki.CaPath, pki.CaKeyPath, LabOriginPki.OcspPort,
+            LabOriginPki.LeafPath(pki.Directory, LabOriginNames.Www), LabOriginPki.OcspUrl);
+    }
+
+    /// <summary>
+    /// A responder for any CA: <paramref name="indexPath"/> is openssl ca's index.txt, <paramref name="probeCertificatePath"/>
+    /// a certificate it lists as valid (asked at <paramref name="url"/> until the answer is "good").
+    /// </summary>
+    public static async Task<LabOcspResponder> StartAsync(NetworkNamespace ns, string indexPath, string caPath, string caKeyPath, int port,
+        string probeCertificatePath, string url)
     {
         ArgumentNullException.ThrowIfNull(ns);
-        ArgumentNullException.ThrowIfNull(pki);
         var info = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
 
         // -ndays: answers carry a nextUpdate (a verifier may treat an answer without one as stale at once);
         // -ignore_err: one malformed request must not end the responder; -multi: see the remarks.
         foreach (var a in new[]
         {
-            "netns", "exec", ns.Name, "openssl", "ocsp", "-index", pki.OcspIndexPath, "-port", LabOriginPki.OcspPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-rsigner", pki.CaPath, "-rkey", pki.CaKeyPath, "-CA", pki.CaPath, "-ndays", "1", "-ignore_err", "-multi", "8",
+            "netns", "exec", ns.Name, "openssl", "ocsp", "-index", indexPath, "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-rsigner", caPath, "-rkey", caKeyPath, "-CA", caPath, "-ndays", "1", "-ignore_err", "-multi", "8",
         })
         {
             info.ArgumentList.Add(a);
@@ -45,10 +56,9 @@ public sealed class LabOcspResponder : IAsyncDisposable
         var responder = new LabOcspResponder(process);
 
         // Ready when it answers a real query.
-        string www = LabOriginPki.LeafPath(pki.Directory, LabOriginNames.Www);
         for (int i = 0; i < 50; i++)
         {
-            var probe = await QueryAsync(ns, pki, www).ConfigureAwait(false);
+            var probe = await QueryAsync(ns, caPath, probeCertificatePath, url).ConfigureAwait(false);
             if (probe.StandardOutput.Contains(": good", StringComparison.Ordinal))
             {
                 return responder;
@@ -63,16 +73,21 @@ public sealed class LabOcspResponder : IAsyncDisposable
         }
 
         await responder.DisposeAsync().ConfigureAwait(false);
-        throw new LabException("openssl ocsp did not start answering in the server namespace");
+        throw new LabException($"openssl ocsp did not start answering on port {port} in {ns.Name}");
     }
 
     /// <summary>Asks the responder about one certificate (PEM file) from <paramref name="ns"/>; the answer is in the output ("…: good").</summary>
     public static Task<CommandResult> QueryAsync(NetworkNamespace ns, LabOriginPki pki, string certificatePath)
     {
-        ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(pki);
+        return QueryAsync(ns, pki.CaPath, certificatePath, LabOriginPki.OcspUrl);
+    }
+
+    private static Task<CommandResult> QueryAsync(NetworkNamespace ns, string caPath, string certificatePath, string url)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
         return ns.RunAsync(
-            ["openssl", "ocsp", "-issuer", pki.CaPath, "-cert", certificatePath, "-url", LabOriginPki.OcspUrl, "-CAfile", pki.CaPath, "-timeout", "2"],
+            ["openssl", "ocsp", "-issuer", caPath, "-cert", certificatePath, "-url", url, "-CAfile", caPath, "-timeout", "2"],
             TimeSpan.FromSeconds(10));
     }
 
