@@ -175,7 +175,8 @@ public sealed class TlsInspector : IDisposable
             Interlocked.Read(ref _inspected), Interlocked.Read(ref _bypassed), Interlocked.Read(ref _notTls),
             Interlocked.Read(ref _helloErrors), Interlocked.Read(ref _handshakeErrors), Interlocked.Read(ref _blocked),
             Interlocked.Read(ref _warned), Interlocked.Read(ref _overridden),
-            cache.Mints, cache.Hits, cache.Coalesced, cache.Count, Interlocked.Read(ref _customServed));
+            cache.Mints, cache.Hits, cache.Coalesced, cache.Count, Interlocked.Read(ref _customServed),
+            Validator.RevocationCacheHits, Validator.RevocationCacheCount);
     }
 
     public void Dispose() => Authority.Dispose();

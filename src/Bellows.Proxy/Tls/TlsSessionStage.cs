@@ -93,17 +93,18 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
         try
         {
             CertificateVerdict verdict = default;
+            string serverKey = TlsInspector.ServerKey(hello.ServerName, destination);
             var clientOptions = new SslClientAuthenticationOptions
             {
                 TargetHost = hello.ServerName ?? string.Empty,
                 ApplicationProtocols = hello.ApplicationProtocols.IsDefaultOrEmpty ? null : [.. hello.ApplicationProtocols],
-                CertificateChainPolicy = inspector.Validator.CreateChainPolicy(),
+                CertificateChainPolicy = inspector.Validator.ChainPolicyFor(serverKey),
                 AllowRenegotiation = false,
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 {
                     // Record, never refuse here: the profile decides below, and a refusal here would leave the
                     // client without the warning page.
-                    verdict = inspector.Validator.Validate(certificate, chain, errors, hello.ServerName, destination.Address);
+                    verdict = inspector.Validator.Validate(certificate, chain, errors, hello.ServerName, destination.Address, serverKey);
                     return true;
                 },
             };
@@ -128,13 +129,14 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             bool warn = false;
             if (!inspector.Allows(verdict))
             {
-                var serverKey = TlsInspector.ServerKey(hello.ServerName, destination);
-                if (inspector.Overrides.IsAccepted(clientEndPoint.Address, serverKey, TlsInspector.Fingerprint(leaf)))
+                // A revoked certificate is never forgiven: no warning page, no override (browsers offer none either).
+                bool revoked = (verdict.Problems & CertificateProblems.Revoked) != 0;
+                if (!revoked && inspector.Overrides.IsAccepted(clientEndPoint.Address, serverKey, TlsInspector.Fingerprint(leaf)))
                 {
                     inspector.CountOverridden();
                     Info.Verdict += " overridden";
                 }
-                else if (inspector.Profile.OnFailure == TlsFailureAction.Warn && OffersHttp1(hello))
+                else if (!revoked && inspector.Profile.OnFailure == TlsFailureAction.Warn && OffersHttp1(hello))
                 {
                     warn = true;
                 }
@@ -172,7 +174,7 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
                 var page = TimeoutToken(aborted, out var pageDeadline);
                 using (pageDeadline)
                 {
-                    await WarningPage.ServeAsync(downstream, inspector, clientEndPoint.Address, TlsInspector.ServerKey(hello.ServerName, destination),
+                    await WarningPage.ServeAsync(downstream, inspector, clientEndPoint.Address, serverKey,
                         leaf, verdict, page).ConfigureAwait(false);
                 }
 

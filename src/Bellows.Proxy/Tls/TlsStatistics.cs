@@ -15,4 +15,6 @@ public sealed record TlsStatistics(
     long CertificateCacheHits,
     long CertificateMintsCoalesced,
     int CertificatesCached,
-    long CustomCertificatesServed);
+    long CustomCertificatesServed,
+    long RevocationCacheHits,
+    int RevocationCached);

@@ -72,6 +72,17 @@ internal static class WarningPage
         return null;
     }
 
+    /// <summary>"90 seconds", "10 minutes", "2 hours", "3 days": the largest unit that divides the duration exactly.</summary>
+    internal static string Describe(TimeSpan duration)
+    {
+        long seconds = (long)duration.TotalSeconds;
+        var (count, unit) = seconds % 86_400 == 0 && seconds > 0 ? (seconds / 86_400, "day")
+            : seconds % 3_600 == 0 && seconds > 0 ? (seconds / 3_600, "hour")
+            : seconds % 60 == 0 && seconds > 0 ? (seconds / 60, "minute")
+            : (seconds, "second");
+        return string.Create(CultureInfo.InvariantCulture, $"{count} {unit}{(count == 1 ? "" : "s")}");
+    }
+
     internal static string Render(string server, X509Certificate2 leaf, CertificateVerdict verdict, string acceptLink, TimeSpan duration)
     {
         static string H(string s) => WebUtility.HtmlEncode(s);
@@ -88,7 +99,7 @@ internal static class WarningPage
             <tr><th>Valid</th><td>{leaf.NotBefore.ToUniversalTime():u} to {leaf.NotAfter.ToUniversalTime():u}</td></tr>
             <tr><th>SHA-256</th><td>{TlsInspector.Fingerprint(leaf)}</td></tr>
             </table>
-            <p><a href="{H(acceptLink)}">Continue to {H(server)} anyway</a> (accepted for {(int)duration.TotalMinutes} minutes).</p>
+            <p><a href="{H(acceptLink)}">Continue to {H(server)} anyway</a> (accepted for {Describe(duration)}).</p>
             </body></html>
 
             """);

@@ -19,6 +19,12 @@ namespace Bellows.Tls.Validation;
 /// A chain built with another policy is rebuilt here with the server's certificates as extra store.
 /// </para>
 /// <para>
+/// With revocation on and a server key (SNI and address), <see cref="ChainPolicyFor"/> leaves revocation out of
+/// SslStream's chain build when this server's outcome for its chain is still in the <see cref="RevocationCache"/>,
+/// and <see cref="Validate(X509Certificate?, X509Chain?, SslPolicyErrors, string?, IPAddress?, string?)"/> adds the
+/// cached outcome (or, for a chain it has not seen, checks revocation itself).
+/// </para>
+/// <para>
 /// The name check is done here, not by SslStream: the SNI against the DNS SANs (a wildcard stands for exactly
 /// one left-most label), or without SNI the target address against the IP SANs. The subject CN is not
 /// consulted (browsers stopped doing so; minted certificates always carry SANs).
@@ -31,13 +37,20 @@ public sealed class UpstreamCertificateValidator
     private readonly UpstreamValidationOptions _options;
     private readonly X509Certificate2Collection? _trustBundle;
     private readonly TimeProvider _time;
+    private readonly RevocationCache? _revocationCache;
     private long _chainRebuilds;
+    private long _revocationCacheHits;
 
     public UpstreamCertificateValidator(UpstreamValidationOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        if (options.Revocation != RevocationCheckMode.Off && options.RevocationCacheTime > TimeSpan.Zero)
+        {
+            _revocationCache = new RevocationCache(_time, options.RevocationCacheTime, Math.Max(1, options.RevocationCacheSize));
+        }
+
         if (options.TrustBundlePath is { } path)
         {
             _trustBundle = [];
@@ -52,10 +65,31 @@ public sealed class UpstreamCertificateValidator
     /// <summary>Callback validations whose chain had been built with another policy and was built again here.</summary>
     internal long ChainRebuilds => Interlocked.Read(ref _chainRebuilds);
 
+    /// <summary>Validations whose revocation outcome came from the <see cref="RevocationCache"/>.</summary>
+    public long RevocationCacheHits => Interlocked.Read(ref _revocationCacheHits);
+
+    /// <summary>Servers whose revocation outcome is cached.</summary>
+    public int RevocationCacheCount => _revocationCache?.Count ?? 0;
+
     private X509ChainTrustMode TrustMode => _trustBundle is null ? X509ChainTrustMode.System : X509ChainTrustMode.CustomRootTrust;
 
     private X509RevocationMode RevocationMode =>
         _options.Revocation == RevocationCheckMode.Off ? X509RevocationMode.NoCheck : X509RevocationMode.Online;
+
+    /// <summary>
+    /// The chain policy for SslStream's handshake with the server <paramref name="serverKey"/> names: as
+    /// <see cref="CreateChainPolicy"/>, but without revocation when that server's revocation outcome is cached.
+    /// </summary>
+    public X509ChainPolicy ChainPolicyFor(string? serverKey)
+    {
+        var policy = CreateChainPolicy();
+        if (serverKey is not null && _revocationCache?.HasFresh(serverKey) == true)
+        {
+            policy.RevocationMode = X509RevocationMode.NoCheck;
+        }
+
+        return policy;
+    }
 
     /// <summary>A chain policy with this validator's trust and revocation settings.</summary>
     /// <remarks>
@@ -89,12 +123,15 @@ public sealed class UpstreamCertificateValidator
     }
 
     /// <summary>Validates from the arguments of a <see cref="RemoteCertificateValidationCallback"/>.</summary>
+    /// <param name="serverKey">Names the server for the <see cref="RevocationCache"/> (the key given to
+    /// <see cref="ChainPolicyFor"/>); null: no caching.</param>
     public CertificateVerdict Validate(
         X509Certificate? certificate,
         X509Chain? chain,
         SslPolicyErrors sslPolicyErrors,
         string? serverName,
-        IPAddress? targetAddress)
+        IPAddress? targetAddress,
+        string? serverKey = null)
     {
         if (certificate is null || (sslPolicyErrors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
@@ -104,10 +141,34 @@ public sealed class UpstreamCertificateValidator
         var leaf = certificate as X509Certificate2;
         using var loaded = leaf is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
         leaf ??= loaded!;
-        if (chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy))
+        var cache = serverKey is null ? null : _revocationCache;
+        if (chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy, RevocationMode))
         {
             var (problems, status) = Classify(chain);
+            cache?.Set(serverKey!, RevocationCache.Fingerprint(chain), problems, status);
             return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
+        }
+
+        if (cache is not null && chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy, X509RevocationMode.NoCheck))
+        {
+            // Built without revocation because this server's outcome was cached: add it, if it is for this chain.
+            byte[] fingerprint = RevocationCache.Fingerprint(chain);
+            var (problems, status) = Classify(chain);
+            if (cache.TryGet(serverKey!, fingerprint, out var revocation, out var revocationStatus))
+            {
+                Interlocked.Increment(ref _revocationCacheHits);
+                return Verdict(problems | revocation | CheckName(leaf, serverName, targetAddress), status | revocationStatus);
+            }
+
+            // Another chain than the one cached (the server changed certificates): check it here. An unknown
+            // outcome found this way is not kept: the next handshake asks again, with the server's staple.
+            var verdict = Validate(leaf, chain.ChainPolicy.ExtraStore, serverName, targetAddress);
+            if ((verdict.Problems & CertificateProblems.RevocationUnknown) == 0)
+            {
+                cache.Set(serverKey!, fingerprint, verdict.Problems, verdict.ChainStatus);
+            }
+
+            return verdict;
         }
 
         Interlocked.Increment(ref _chainRebuilds);
@@ -178,9 +239,9 @@ public sealed class UpstreamCertificateValidator
     private static CertificateProblems CheckName(X509Certificate2 leaf, string? serverName, IPAddress? targetAddress) =>
         MatchesName(leaf, serverName, targetAddress) ? CertificateProblems.None : CertificateProblems.NameMismatch;
 
-    private bool UsesThisPolicy(X509ChainPolicy policy) =>
+    private bool UsesThisPolicy(X509ChainPolicy policy, X509RevocationMode revocationMode) =>
         policy.TrustMode == TrustMode
-        && policy.RevocationMode == RevocationMode
+        && policy.RevocationMode == revocationMode
         && policy.DisableCertificateDownloads == !_options.DownloadMissingIntermediates
         && (_trustBundle is null || policy.CustomTrustStore.Count == _trustBundle.Count);
 

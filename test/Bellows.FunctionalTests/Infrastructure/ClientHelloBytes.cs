@@ -12,13 +12,27 @@ namespace Bellows.FunctionalTests.Infrastructure;
 internal static class ClientHelloBytes
 {
     /// <summary>One TLS record holding a complete ClientHello for <paramref name="serverName"/> (about 200 bytes).</summary>
-    public static byte[] Build(string serverName)
+    public static byte[] Build(string serverName) => Build(serverName, RandomNumberGenerator.GetBytes);
+
+    /// <summary>The same, with the random, session id and key share from <paramref name="random"/>: the same bytes for the same seed.</summary>
+    public static byte[] Build(string serverName, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return Build(serverName, count =>
+        {
+            var bytes = new byte[count];
+            random.NextBytes(bytes);
+            return bytes;
+        });
+    }
+
+    private static byte[] Build(string serverName, Func<int, byte[]> randomBytes)
     {
         var body = new List<byte>();
         body.AddRange([0x03, 0x03]);
-        body.AddRange(RandomNumberGenerator.GetBytes(32));
+        body.AddRange(randomBytes(32));
         body.Add(32);
-        body.AddRange(RandomNumberGenerator.GetBytes(32));
+        body.AddRange(randomBytes(32));
         body.AddRange(U16(6));
         body.AddRange([0x13, 0x01, 0x13, 0x02, 0xc0, 0x2b]);
         body.AddRange([1, 0]);
@@ -29,7 +43,7 @@ internal static class ClientHelloBytes
         Extension(extensions, 0x000a, [.. U16(4), 0x00, 0x1d, 0x00, 0x17]);
         Extension(extensions, 0x000d, [.. U16(4), 0x04, 0x03, 0x08, 0x04]);
         Extension(extensions, 0x002b, [4, 0x03, 0x04, 0x03, 0x03]);
-        Extension(extensions, 0x0033, [.. U16(36), 0x00, 0x1d, .. U16(32), .. RandomNumberGenerator.GetBytes(32)]);
+        Extension(extensions, 0x0033, [.. U16(36), 0x00, 0x1d, .. U16(32), .. randomBytes(32)]);
         Extension(extensions, 0x0010, [.. U16(9), 8, .. "http/1.1"u8.ToArray()]);
         body.AddRange(U16(extensions.Count));
         body.AddRange(extensions);

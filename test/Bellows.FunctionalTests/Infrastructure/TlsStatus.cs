@@ -16,6 +16,17 @@ internal static class TlsStatus
     public static Task<string> ReadJsonAsync(LabFixture fixture) =>
         ManagementClient.SendAsync(fixture.Bellows.ManagementSocket, "status");
 
+    /// <summary>A counter of the status JSON's <c>tls</c> object (<c>hello_errors</c>, <c>blocked</c>, ...); fails the test, showing the JSON, when it is missing.</summary>
+    public static async Task<long> CounterAsync(LabFixture fixture, string name)
+    {
+        string json = await ReadJsonAsync(fixture);
+        using var document = JsonDocument.Parse(json);
+        bool found = document.RootElement.TryGetProperty("tls", out var tls) && tls.ValueKind == JsonValueKind.Object
+            && tls.TryGetProperty(name, out var counter) && counter.TryGetInt64(out _);
+        Assert.True(found, $"the status JSON has no tls.{name} counter:\n{json}");
+        return tls.GetProperty(name).GetInt64();
+    }
+
     /// <summary>
     /// <c>tls.certificates_minted</c>; failing that, any <c>certificates_minted</c> anywhere in the status (summed
     /// over listeners, say). Fails the test, showing the JSON, when there is none.

@@ -54,12 +54,21 @@ public sealed class TlsInspectLab : TlsLab
     protected override string? TlsSettingsJson => $"\"hello_timeout\": {HelloTimeoutSeconds}, \"key_log\": \"{KeyLogPath}\"";
 }
 
-/// <summary>on_failure warn: a failed upstream check shows an HTML warning page to HTTP clients.</summary>
+/// <summary>
+/// on_failure warn: a failed upstream check shows an HTML warning page to HTTP clients; an accepted warning
+/// lasts <see cref="OverrideSeconds"/>, short enough for a test to see it end.
+/// </summary>
 public sealed class TlsWarnLab : TlsLab
 {
+    public const int OverrideSeconds = 3;
+
     protected override string Prefix => "fttlsw";
 
-    protected override TlsProfileConfig Profile => new() { OnFailure = TlsFailureAction.Warn };
+    protected override TlsProfileConfig Profile => new()
+    {
+        OnFailure = TlsFailureAction.Warn,
+        OverrideDuration = TimeSpan.FromSeconds(OverrideSeconds),
+    };
 }
 
 /// <summary>allow_self_signed and revocation off (so revoked.lab.test passes); non-TLS bytes dropped.</summary>
@@ -81,4 +90,12 @@ public sealed class TlsAllowInvalidLab : TlsLab
     protected override string Prefix => "fttlsb";
 
     protected override TlsProfileConfig Profile => new() { AllowInvalidCerts = true };
+}
+
+/// <summary>revocation hard-fail: an unknown revocation status blocks (the stapled-OCSP tests).</summary>
+public sealed class TlsHardFailLab : TlsLab
+{
+    protected override string Prefix => "fttlsh";
+
+    protected override TlsProfileConfig Profile => new() { Revocation = TlsRevocationMode.HardFail };
 }

@@ -8,14 +8,17 @@ using Bellows.Lab.Tls;
 namespace Bellows.FunctionalTests.Tls;
 
 /// <summary>on_failure warn: each upstream problem gives an HTTP client Bellows' HTML warning page.</summary>
-public class TlsWarnTests(TlsWarnLab fixture) : IClassFixture<TlsWarnLab>
+public partial class TlsWarnTests(TlsWarnLab fixture) : IClassFixture<TlsWarnLab>
 {
     [Theory]
     [InlineData(LabOriginNames.Expired)]
     [InlineData(LabOriginNames.WrongName)]
     [InlineData(LabOriginNames.SelfSigned)]
-    [InlineData(LabOriginNames.Revoked)]
     public Task UpstreamCertificateProblem_Warn_HtmlWarningPage(string name) => TlsVerdicts.AssertWarningPageAsync(fixture, name);
+
+    /// <summary>A revoked certificate is never forgiven: no warning page (so no override link), the session is reset.</summary>
+    [Fact]
+    public Task RevokedUpstream_Warn_StillBlocked() => TlsVerdicts.AssertBlockedAsync(fixture, LabOriginNames.Revoked);
 
     [Fact]
     public Task ValidUpstream_Warn_OriginPageAsUsual() =>
