@@ -26,6 +26,12 @@ public sealed record TlsConfig
     /// <summary>JSON <c>handshake_timeout</c>, in seconds: each TLS handshake (upstream, then client); more than 0, at most 120.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// JSON <c>revocation_cache_time</c>, in seconds: how long a server's revocation outcome is reused for the same
+    /// chain (an unknown outcome a tenth of it); 0 checks every connection; at most 86400.
+    /// </summary>
+    public TimeSpan RevocationCacheTime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>JSON <c>cache_size</c>: minted certificates kept (LRU); 16..1000000.</summary>
     public int CacheSize { get; init; } = 10_000;
 

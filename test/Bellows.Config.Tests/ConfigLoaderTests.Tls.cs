@@ -15,9 +15,15 @@ public partial class ConfigLoaderTests
     [Fact]
     public void Parse_TlsScalars_AreBoundAndTheRestKeepDefaults()
     {
-        var config = ConfigText.Valid("{ \"tls\": { \"hello_timeout\": 0.25, \"cache_size\": 16, \"key_log\": \"keys.log\" } }");
+        var config = ConfigText.Valid("{ \"tls\": { \"hello_timeout\": 0.25, \"cache_size\": 16, \"key_log\": \"keys.log\", \"revocation_cache_time\": 0 } }");
 
-        Assert.Equal(BellowsConfig.Default.Tls with { HelloTimeout = TimeSpan.FromMilliseconds(250), CacheSize = 16, KeyLog = "keys.log" }, config.Tls);
+        Assert.Equal(BellowsConfig.Default.Tls with
+        {
+            HelloTimeout = TimeSpan.FromMilliseconds(250),
+            CacheSize = 16,
+            KeyLog = "keys.log",
+            RevocationCacheTime = TimeSpan.Zero,
+        }, config.Tls);
     }
 
     [Fact]
@@ -52,6 +58,7 @@ public partial class ConfigLoaderTests
     [InlineData("hello_timeout", "\"3s\"", "expected a number of seconds, found a string")]
     [InlineData("handshake_timeout", "null", "expected a number of seconds, found null")]
     [InlineData("cache_size", "100.5", "expected an integer, found 100.5")]
+    [InlineData("revocation_cache_time", "\"5m\"", "expected a number of seconds, found a string")]
     [InlineData("profile", "\"inspect\"", "expected an object, found a string")]
     public void Parse_BadTlsValue_ReportsIt(string key, string value, string message)
     {
@@ -69,6 +76,8 @@ public partial class ConfigLoaderTests
     [InlineData("handshake_timeout", "121", "121 is out of range; expected more than 0 and at most 120 seconds")]
     [InlineData("cache_size", "15", "15 is out of range; expected 16..1000000")]
     [InlineData("cache_size", "1000001", "1000001 is out of range; expected 16..1000000")]
+    [InlineData("revocation_cache_time", "-1", "-1 is out of range; expected at least 0 and at most 86400 seconds")]
+    [InlineData("revocation_cache_time", "86401", "86401 is out of range; expected at least 0 and at most 86400 seconds")]
     public void Parse_TlsValueOutOfRange_ReportsTheRange(string key, string value, string message)
     {
         var error = ConfigText.SingleError(ConfigText.Section("tls", key, value));

@@ -46,6 +46,7 @@ public partial class ConfigLoaderTests
             "hello_timeout": 1.5,
             "handshake_timeout": 20,
             "cache_size": 500,
+            "revocation_cache_time": 60,
             "key_log": "/var/log/bellows/keys.log",
             "profile": {
               "mode": "bypass",
@@ -131,6 +132,7 @@ public partial class ConfigLoaderTests
                 HelloTimeout = TimeSpan.FromMilliseconds(1500),
                 HandshakeTimeout = TimeSpan.FromSeconds(20),
                 CacheSize = 500,
+                RevocationCacheTime = TimeSpan.FromMinutes(1),
                 KeyLog = "/var/log/bellows/keys.log",
                 Profile = new TlsProfileConfig
                 {

@@ -43,6 +43,7 @@ public sealed class TlsInspector : IDisposable
                 TlsRevocationMode.HardFail => RevocationCheckMode.HardFail,
                 _ => RevocationCheckMode.SoftFail,
             },
+            RevocationCacheTime = config.RevocationCacheTime,
         }, Time);
         Bypass = new SniBypassList(config.Profile.BypassSni);
         Overrides = new TlsOverrides(config.Profile.OverrideScope, config.Profile.OverrideDuration, Time);
