@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Lab.Processes;
 
 namespace Bellows.FunctionalTests.Host;

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.FunctionalTests.Infrastructure;
 using Bellows.Lab.Network;
 

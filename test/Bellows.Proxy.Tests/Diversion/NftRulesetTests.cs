@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Proxy.Diversion;
 
 namespace Bellows.Proxy.Tests.Diversion;

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net.Sockets;
 using Bellows.Proxy.Relay;
 using Bellows.Proxy.Sessions;

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Proxy.Tls;
 
 namespace Bellows.Proxy.Tests.Tls;

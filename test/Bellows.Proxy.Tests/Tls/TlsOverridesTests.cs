@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net;
 using Bellows.Config;
 using Bellows.Proxy.Tls;

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;

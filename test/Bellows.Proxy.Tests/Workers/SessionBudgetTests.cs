@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Proxy.Workers;
 
 namespace Bellows.Proxy.Tests.Workers;

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Security.Cryptography.X509Certificates;
 using Bellows.Tls.Certificates;
 using Bellows.Tls.Tests.Infrastructure;

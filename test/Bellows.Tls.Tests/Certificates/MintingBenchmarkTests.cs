@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Tls.Certificates;
 
 namespace Bellows.Tls.Tests.Certificates;

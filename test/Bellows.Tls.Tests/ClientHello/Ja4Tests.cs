@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Tls.ClientHello;
 using Bellows.Tls.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net.Security;
 using Bellows.Tls.ClientHello;
 using Bellows.Tls.Tests.Infrastructure;

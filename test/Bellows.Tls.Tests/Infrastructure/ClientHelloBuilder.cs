@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Buffers.Binary;
 using System.Text;
 

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 namespace Bellows.Tls.Tests.Infrastructure;
 
 /// <summary>A private scratch directory, deleted on dispose.</summary>

@@ -1,3 +1,4 @@
+// Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Transport.Buffers;
 
 namespace Bellows.Transport.Tests.Buffers;
