@@ -168,15 +168,15 @@ public sealed partial class BenchmarkRunner
     }
 
     /// <summary>
-    /// BELLOWS_BENCH_HOLD=SECONDS (at most 600) keeps each path in place that long before it is measured, so that
+    /// BELLOWS_BENCH_HOLD=SECONDS (at most 3600) keeps each path in place that long before it is measured, so that
     /// it can be looked at by hand (strace, /proc, wrk in the client namespace). Not for measuring.
     /// </summary>
     private async Task HoldForDebuggingAsync(ITrafficPath path, CancellationToken cancellationToken)
     {
         if (int.TryParse(Environment.GetEnvironmentVariable("BELLOWS_BENCH_HOLD"), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0)
         {
-            _log($"  holding {path.Name} for {Math.Min(seconds, 600)} s (BELLOWS_BENCH_HOLD), proxy pid {path.ProxyPid}");
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, 600)), cancellationToken).ConfigureAwait(false);
+            _log($"  holding {path.Name} for {Math.Min(seconds, 3600)} s (BELLOWS_BENCH_HOLD), proxy pid {path.ProxyPid}");
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(seconds, 3600)), cancellationToken).ConfigureAwait(false);
         }
     }
 

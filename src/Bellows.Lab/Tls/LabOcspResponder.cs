@@ -91,16 +91,7 @@ public sealed class LabOcspResponder : IAsyncDisposable
             TimeSpan.FromSeconds(10));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // The workers are children of this PID (ip netns exec execs openssl in place); SIGTERM alone does not
-            // reach them while the parent sits in wait().
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        _process.Dispose();
-    }
+    /// <summary>The responder and its workers (children of this PID; SIGTERM alone does not reach them while the
+    /// parent sits in wait()).</summary>
+    public ValueTask DisposeAsync() => ProcessTree.KillAndDisposeAsync(_process);
 }

@@ -87,7 +87,8 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
     private async Task<TlsStageResult> InspectAsync(ClientHelloInfo hello, ReadOnlyMemory<byte> helloBytes, CancellationToken aborted)
     {
         // :: Step 4
-        var upstream = new SslStream(new NetworkStream(server, ownsSocket: false), leaveInnerStreamOpen: false);
+        var upstreamStream = new UpstreamStream(server) { ReadsLeaveEventLoop = inspector.Validator.MayWaitOnNetwork };
+        var upstream = new SslStream(upstreamStream, leaveInnerStreamOpen: false);
         SslStream? downstream = null;
         bool handedOff = false;
         try
@@ -113,6 +114,7 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
                 return Fail(new CloseReason(CloseSide.Server, CloseKind.TlsHandshake), Info.Detail);
             }
 
+            upstreamStream.ReadsLeaveEventLoop = false;
             Info.ServerVersion = Version(upstream.SslProtocol);
             Info.ServerCipher = upstream.NegotiatedCipherSuite.ToString();
             var alpn = upstream.NegotiatedApplicationProtocol;

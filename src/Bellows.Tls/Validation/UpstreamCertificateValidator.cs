@@ -77,6 +77,12 @@ public sealed class UpstreamCertificateValidator
         _options.Revocation == RevocationCheckMode.Off ? X509RevocationMode.NoCheck : X509RevocationMode.Online;
 
     /// <summary>
+    /// Whether validating a chain may wait on the network (revocation checks, intermediate downloads): the
+    /// caller must not validate on a thread that others depend on.
+    /// </summary>
+    public bool MayWaitOnNetwork => _options.Revocation != RevocationCheckMode.Off || _options.DownloadMissingIntermediates;
+
+    /// <summary>
     /// The chain policy for SslStream's handshake with the server <paramref name="serverKey"/> names: as
     /// <see cref="CreateChainPolicy"/>, but without revocation when that server's revocation outcome is cached.
     /// </summary>

@@ -57,7 +57,8 @@ internal sealed class StapledTlsOrigin : IAsyncDisposable
     /// Makes the leaf (and the staple), starts s_server on <paramref name="port"/> and waits (bounded) until a
     /// handshake from the gateway namespace, which is not diverted, shows the expected staple.
     /// </summary>
-    public static async Task<StapledTlsOrigin> StartAsync(LabFixture fixture, string name, int port, OcspStaple staple)
+    /// <param name="ocspUrl">The leaf's OCSP URL; by default <see cref="DeadOcspUrl"/>.</param>
+    public static async Task<StapledTlsOrigin> StartAsync(LabFixture fixture, string name, int port, OcspStaple staple, string? ocspUrl = null)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         var pki = fixture.Lab.OriginPki ?? throw new InvalidOperationException("the lab has no origin PKI");
@@ -82,7 +83,7 @@ internal sealed class StapledTlsOrigin : IAsyncDisposable
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
             request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(pki.CaCertificate, true, false));
-            request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([DeadOcspUrl], null));
+            request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([ocspUrl ?? DeadOcspUrl], null));
             using var leaf = request.Create(pki.CaCertificate, now.AddDays(-1), now.AddDays(30), serial);
             await File.WriteAllTextAsync(leafPath, leaf.ExportCertificatePem() + "\n");
             await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
@@ -126,9 +127,13 @@ internal sealed class StapledTlsOrigin : IAsyncDisposable
         {
             await origin.WaitUntilStaplingAsync(fixture.Lab.Topology.Gateway, staple);
 
-            // The premise: Bellows (in the gateway) cannot reach the leaf's OCSP responder. curl 7: could not connect.
-            var ocsp = await fixture.Lab.Topology.Gateway.RunAsync(["curl", "-sS", "--max-time", "5", "-o", "/dev/null", DeadOcspUrl], TimeSpan.FromSeconds(15));
-            Assert.True(ocsp.ExitCode == 7, $"something answers at {DeadOcspUrl} (curl exit {ocsp.ExitCode}: {ocsp.StandardError})");
+            // The premise of the default URL: Bellows (in the gateway) cannot reach the leaf's OCSP responder.
+            // curl 7: could not connect.
+            if (ocspUrl is null)
+            {
+                var ocsp = await fixture.Lab.Topology.Gateway.RunAsync(["curl", "-sS", "--max-time", "5", "-o", "/dev/null", DeadOcspUrl], TimeSpan.FromSeconds(15));
+                Assert.True(ocsp.ExitCode == 7, $"something answers at {DeadOcspUrl} (curl exit {ocsp.ExitCode}: {ocsp.StandardError})");
+            }
         }
         catch
         {
@@ -139,23 +144,7 @@ internal sealed class StapledTlsOrigin : IAsyncDisposable
         return origin;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                // `ip netns exec` execs openssl in place: this PID is s_server itself.
-                _process.Kill(entireProcessTree: true);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(wait.Token);
-            }
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => ProcessTree.KillAndDisposeAsync(_process);
 
     /// <summary>openssl index.txt with one line (V, or R revoked an hour ago), then the signed response, offline.</summary>
     private static async Task WriteStapleAsync(string directory, string caPath, string caKeyPath, string leafPath, DateTime notAfter,
