@@ -14,7 +14,9 @@ namespace Bellows.Lab.Tls;
 /// One `openssl ocsp` process serves one connection at a time and waits for a request on it. .NET's HTTP pool
 /// can open a connection it then leaves idle (a request that found another connection first): a single
 /// responder blocked on that connection timed out Bellows' next revocation check (3 s, verdict
-/// RevocationUnknown). With -multi 8 worker processes, an idle connection holds up one worker only.
+/// RevocationUnknown). With -multi 8 worker processes, an idle connection holds up one worker only. (The 3 s
+/// timeouts the lab still saw after that were Bellows' own: the check waited on a socket event-loop thread for
+/// an answer that loop had to deliver; see Bellows.Proxy's Tls/UpstreamStream.cs.)
 /// </remarks>
 public sealed class LabOcspResponder : IAsyncDisposable
 {
