@@ -136,7 +136,8 @@ public sealed class BellowsProxy : IAsyncDisposable
             process.WorkingSet64,
             Pool.GetStatistics(),
             _listeners.Select(l => l.GetStatistics()).ToArray(),
-            Tls?.GetStatistics());
+            Tls?.GetStatistics(),
+            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1");
     }
 
     public async ValueTask DisposeAsync()

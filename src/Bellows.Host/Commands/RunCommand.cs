@@ -12,8 +12,19 @@ namespace Bellows.Host.Commands;
 /// <summary>`bellows run`: the proxy in the foreground until SIGINT or SIGTERM.</summary>
 internal static class RunCommand
 {
+    /// <summary>.NET's switch for running socket continuations on its epoll threads.</summary>
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static async Task<int> ExecuteAsync(CommandArguments arguments)
     {
+        // Before the first socket exists: .NET reads this once, when its socket engine starts. Inline
+        // continuations save a thread-pool hop per read and write (docs/architecture.md, Tuning); whatever
+        // might block runs elsewhere. An explicit setting in the environment wins ("0" turns it off).
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+
         var config = ConfigSource.Load(arguments.Value("--config"));
         arguments.RejectUnknown();
         if (config is null)

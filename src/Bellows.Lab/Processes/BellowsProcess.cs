@@ -69,9 +69,8 @@ public sealed partial class BellowsProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
 
-        // Run socket continuations on the epoll threads: the relay never blocks, and it saves a thread-pool hop
-        // per read and write (+11% conn/s, -20% CPU per connection in the benchmark). See docs/architecture.md.
-        info.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
+        // Socket continuations run inline on the epoll threads: `bellows run` turns that on itself, so the lab,
+        // the tests and the benchmarks run what an operator runs. See docs/architecture.md, Tuning.
         var process = Process.Start(info) ?? throw new LabException("cannot start bellows");
         var bellows = new BellowsProcess(process, managementSocket, echo);
         var deadline = Stopwatch.GetTimestamp() + (long)(startTimeout ?? TimeSpan.FromSeconds(30)).TotalSeconds * Stopwatch.Frequency;

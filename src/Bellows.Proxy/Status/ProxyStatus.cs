@@ -4,7 +4,10 @@ using Bellows.Transport.Buffers;
 
 namespace Bellows.Proxy.Status;
 
-/// <summary>Everything `bellows status` shows: sessions, buffer pool, descriptors, listeners and workers.</summary>
+/// <summary>
+/// Everything `bellows status` shows: sessions, buffer pool, descriptors, listeners and workers, and whether
+/// socket continuations run inline on .NET's epoll threads (docs/architecture.md, Tuning).
+/// </summary>
 public sealed record ProxyStatus(
     int Pid,
     double UptimeSeconds,
@@ -17,4 +20,5 @@ public sealed record ProxyStatus(
     long WorkingSetBytes,
     BufferPoolStatistics Pool,
     IReadOnlyList<ListenerStatistics> Listeners,
-    Tls.TlsStatistics? Tls = null);
+    Tls.TlsStatistics? Tls = null,
+    bool InlineSocketContinuations = false);

@@ -107,6 +107,22 @@ public class TproxyTcpTests(AutoNatLab fixture) : IClassFixture<AutoNatLab>
         Assert.InRange(down, size, size + 200); // the body plus the response head
     }
 
+    /// <summary>
+    /// `bellows run` turns on inline socket continuations by itself (the lab starts it without the variable), so
+    /// what the tests and benchmarks measure is what an operator runs; the thread count shows .NET took it up.
+    /// </summary>
+    [Fact]
+    public async Task Run_SocketContinuationsInline_ByDefault()
+    {
+        var status = await fixture.Bellows.GetStatusAsync();
+        Assert.True(status.InlineSocketContinuations);
+
+        // Inline, .NET runs one epoll thread per processor (otherwise one per 30).
+        int engines = Directory.EnumerateDirectories($"/proc/{status.Pid}/task")
+            .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+        Assert.Equal(Environment.ProcessorCount, engines);
+    }
+
     [Fact]
     public async Task TwoThousandConnections_SpreadOverAllWorkers_ThenQuiescent()
     {
