@@ -7,6 +7,7 @@ using Bellows.Proxy.Status;
 using Bellows.Proxy.Tls;
 using Bellows.Proxy.Udp;
 using Bellows.Proxy.Workers;
+using Bellows.Tls.Validation;
 using Bellows.Transport.Buffers;
 using Bellows.Transport.Interop;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class BellowsProxy : IAsyncDisposable
     private const int MaxRetainedBuffers = 128;
 
     private static readonly TimeSpan s_trimPeriod = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_prunePeriod = TimeSpan.FromHours(6);
 
     private readonly BellowsConfig _config;
     private readonly ILogger _logger;
@@ -27,7 +29,7 @@ public sealed class BellowsProxy : IAsyncDisposable
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _fdLimit;
-    private Task _trimLoop = Task.CompletedTask;
+    private Task _housekeeping = Task.CompletedTask;
 
     public BellowsProxy(BellowsConfig config, ILoggerFactory loggers)
     {
@@ -88,7 +90,7 @@ public sealed class BellowsProxy : IAsyncDisposable
                 stats.AcceptorMode, stats.Workers.Count);
         }
 
-        _trimLoop = TrimPoolAsync(_stopping.Token);
+        _housekeeping = HousekeepingAsync(_stopping.Token);
     }
 
     /// <summary>Stops accepting, lets open sessions finish for up to <paramref name="drain"/>, then resets the rest.</summary>
@@ -117,7 +119,7 @@ public sealed class BellowsProxy : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_listeners.Select(l => l.StopWorkersAsync())).ConfigureAwait(false);
-        await _trimLoop.ConfigureAwait(false);
+        await _housekeeping.ConfigureAwait(false);
         ProxyLog.Stopped(_logger, aborted);
     }
 
@@ -156,15 +158,33 @@ public sealed class BellowsProxy : IAsyncDisposable
         Tls?.Dispose();
     }
 
-    private async Task TrimPoolAsync(CancellationToken stopping)
+    /// <summary>Every 10 s: trim the buffer pool; with revocation on, prune .NET's revocation files too.</summary>
+    private async Task HousekeepingAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(s_trimPeriod);
+        long nextPrune = 0;
+
+        // Off the caller's thread (Start): the first pass below touches the disk.
+        await Task.Yield();
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            do
             {
                 Pool.Trim();
+
+                // With revocation on, .NET's OCSP/CRL files pile up: a pass at start, then every few hours.
+                if (Tls?.Validator.MayWaitOnNetwork == true && Stopwatch.GetTimestamp() >= nextPrune)
+                {
+                    int pruned = RevocationFileCache.Prune(RevocationFileCache.Directories, DateTimeOffset.UtcNow, RevocationFileCache.DefaultMaxAge);
+                    if (pruned > 0)
+                    {
+                        TlsLog.RevocationFilesPruned(_logger, pruned, RevocationFileCache.DefaultMaxAge.TotalDays);
+                    }
+
+                    nextPrune = Stopwatch.GetTimestamp() + (long)(s_prunePeriod.TotalSeconds * Stopwatch.Frequency);
+                }
             }
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {

@@ -21,4 +21,8 @@ internal static partial class TlsLog
     [LoggerMessage(EventId = 4003, EventName = "KeyLogEnabled", Level = LogLevel.Warning,
         Message = "TLS key log enabled: the secrets of every inspected session go to {Path}")]
     public static partial void KeyLogEnabled(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4004, EventName = "RevocationFilesPruned", Level = LogLevel.Information,
+        Message = "removed {Count} stale OCSP/CRL files (older than {Days} days) from .NET's revocation cache")]
+    public static partial void RevocationFilesPruned(ILogger logger, int count, double days);
 }
