@@ -20,6 +20,12 @@ public sealed record TlsConfig
     /// <summary>JSON <c>trust_bundle</c>: a PEM file of roots trusted upstream; null uses the system store.</summary>
     public string? TrustBundle { get; init; }
 
+    /// <summary>
+    /// JSON <c>extra_trust</c>: a PEM file of roots trusted upstream in addition to <c>trust_bundle</c> or, without
+    /// one, to the system store (an internal CA beside the public ones); null for none.
+    /// </summary>
+    public string? ExtraTrust { get; init; }
+
     /// <summary>JSON <c>hello_timeout</c>, in seconds: how long a client may take to send its ClientHello; more than 0, at most 60.</summary>
     public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -41,7 +41,8 @@ public static class LabConfigWriter
 
     /// <summary>
     /// The <c>tls</c> section: Bellows' CA in the lab directory (created at start), the origin CA as the only
-    /// trusted root upstream (so the lab's certificate cases mean the same on every machine), the profile.
+    /// trusted root upstream (so the lab's certificate cases mean the same on every machine) or, with
+    /// <see cref="LabOptions.TrustSystemRoots"/>, in addition to the system's roots; the profile.
     /// </summary>
     private static string RenderTls(LabOptions options)
     {
@@ -51,11 +52,13 @@ public static class LabConfigWriter
         }
 
         string extra = string.IsNullOrWhiteSpace(options.TlsSettingsJson) ? "" : $"\n    {options.TlsSettingsJson.Trim().TrimEnd(',')},";
+        string originCa = Quote(Path.Combine(options.WorkDirectory, LabOriginPki.CaFileName));
+        string trust = options.TrustSystemRoots ? $"\"extra_trust\": {originCa}" : $"\"trust_bundle\": {originCa}";
         return $$"""
 
               "tls": {
                 "ca_dir": {{Quote(Path.Combine(options.WorkDirectory, "ca"))}},
-                "trust_bundle": {{Quote(Path.Combine(options.WorkDirectory, LabOriginPki.CaFileName))}},{{extra}}
+                {{trust}},{{extra}}
                 "profile": {{LabTlsProfileJson.Render(options.TlsProfile)}},
               },
             """;

@@ -76,6 +76,13 @@ public sealed record LabOptions
     /// </summary>
     public string? TlsSettingsJson { get; init; }
 
+    /// <summary>
+    /// Upstream trust: the system's roots plus the origin CA (<c>extra_trust</c>, as a gateway with an internal CA
+    /// runs) instead of the origin CA alone (<c>trust_bundle</c>). Every lab name chains to the origin CA or to
+    /// nothing, so the verdicts are the same either way; only the size of the store differs.
+    /// </summary>
+    public bool TrustSystemRoots { get; init; }
+
     /// <summary>The lab's directory: configuration, Bellows' CA (<c>ca/</c>), the origin's PKI, dnsmasq's files.</summary>
     public string WorkDirectory => Path.Combine(Path.GetTempPath(), "bellows-lab-" + Prefix);
 

@@ -38,6 +38,7 @@ public partial class ConfigLoaderTests
     [Theory]
     [InlineData("certs_dir")]
     [InlineData("trust_bundle")]
+    [InlineData("extra_trust")]
     [InlineData("key_log")]
     public void Parse_OptionalTlsPath_AcceptsNull(string key)
     {
@@ -55,6 +56,7 @@ public partial class ConfigLoaderTests
     [InlineData("ca_dir", "null", "expected a string, found null")]
     [InlineData("certs_dir", "5", "expected a string, found a number")]
     [InlineData("trust_bundle", "[]", "expected a string, found an array")]
+    [InlineData("extra_trust", "\"\"", "expected a path, found an empty string")]
     [InlineData("hello_timeout", "\"3s\"", "expected a number of seconds, found a string")]
     [InlineData("handshake_timeout", "null", "expected a number of seconds, found null")]
     [InlineData("cache_size", "100.5", "expected an integer, found 100.5")]

@@ -40,6 +40,7 @@ public class TlsConfigTests
     [InlineData(nameof(TlsConfig.CaDirectory))]
     [InlineData(nameof(TlsConfig.CertificatesDirectory))]
     [InlineData(nameof(TlsConfig.TrustBundle))]
+    [InlineData(nameof(TlsConfig.ExtraTrust))]
     [InlineData(nameof(TlsConfig.HelloTimeout))]
     [InlineData(nameof(TlsConfig.HandshakeTimeout))]
     [InlineData(nameof(TlsConfig.CacheSize))]
@@ -52,6 +53,7 @@ public class TlsConfigTests
             nameof(TlsConfig.CaDirectory) => s_tls with { CaDirectory = "/tmp/ca" },
             nameof(TlsConfig.CertificatesDirectory) => s_tls with { CertificatesDirectory = "/tmp/certs" },
             nameof(TlsConfig.TrustBundle) => s_tls with { TrustBundle = "/tmp/roots.pem" },
+            nameof(TlsConfig.ExtraTrust) => s_tls with { ExtraTrust = "/tmp/internal-ca.pem" },
             nameof(TlsConfig.HelloTimeout) => s_tls with { HelloTimeout = TimeSpan.FromSeconds(4) },
             nameof(TlsConfig.HandshakeTimeout) => s_tls with { HandshakeTimeout = TimeSpan.FromSeconds(11) },
             nameof(TlsConfig.CacheSize) => s_tls with { CacheSize = 16 },

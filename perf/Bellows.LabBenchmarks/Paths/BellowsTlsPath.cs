@@ -76,7 +76,7 @@ public sealed class BellowsTlsPath : ITrafficPath
               ],
               "tls": {
                 "ca_dir": "{{_tls.BellowsCaDirectory}}",
-                "trust_bundle": "{{_tls.OriginCaPath}}",
+                "extra_trust": "{{_tls.OriginCaPath}}",
                 "profile": { "revocation": "{{_revocation}}" },
               },
               "relay": { "nat": "auto", "upstream_mark": {{o.UpstreamMark}} },

@@ -9,6 +9,7 @@ internal static class TlsFields
         { "ca_dir", (c, v) => TryPath(v, out var path) ? c with { CaDirectory = path } : c },
         { "certs_dir", (c, v) => v.IsNull ? c with { CertificatesDirectory = null } : TryPath(v, out var path) ? c with { CertificatesDirectory = path } : c },
         { "trust_bundle", (c, v) => v.IsNull ? c with { TrustBundle = null } : TryPath(v, out var path) ? c with { TrustBundle = path } : c },
+        { "extra_trust", (c, v) => v.IsNull ? c with { ExtraTrust = null } : TryPath(v, out var path) ? c with { ExtraTrust = path } : c },
         { "hello_timeout", (c, v) => v.TrySeconds(0, minExclusive: true, 60, out var t) ? c with { HelloTimeout = t } : c },
         { "handshake_timeout", (c, v) => v.TrySeconds(0, minExclusive: true, 120, out var t) ? c with { HandshakeTimeout = t } : c },
         { "cache_size", (c, v) => v.TryInt(16, 1_000_000, out var n) ? c with { CacheSize = n } : c },

@@ -49,6 +49,9 @@ internal static class LabCommand
                 _ => throw new CommandLineException("--nat is auto or none"),
             },
             Tls = !noTls,
+
+            // As a gateway with an internal CA runs: the public roots plus the lab origin's CA.
+            TrustSystemRoots = true,
         };
 
         using var stop = new CancellationTokenSource();

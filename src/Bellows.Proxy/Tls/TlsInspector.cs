@@ -37,6 +37,7 @@ public sealed class TlsInspector : IDisposable
         Validator = new UpstreamCertificateValidator(new UpstreamValidationOptions
         {
             TrustBundlePath = config.TrustBundle,
+            ExtraTrustPath = config.ExtraTrust,
             Revocation = config.Profile.Revocation switch
             {
                 TlsRevocationMode.Off => RevocationCheckMode.Off,
@@ -109,7 +110,8 @@ public sealed class TlsInspector : IDisposable
         }
 
         var inspector = new TlsInspector(config, authority, custom);
-        TlsLog.Ready(logger, authority.Certificate.Subject, config.TrustBundle ?? "system store",
+        string trust = (config.TrustBundle ?? "system store") + (config.ExtraTrust is { } extra ? " + " + extra : "");
+        TlsLog.Ready(logger, authority.Certificate.Subject, trust,
             config.Profile.Revocation.ToString(), custom.Count);
         return inspector;
     }
@@ -177,7 +179,8 @@ public sealed class TlsInspector : IDisposable
             Interlocked.Read(ref _helloErrors), Interlocked.Read(ref _handshakeErrors), Interlocked.Read(ref _blocked),
             Interlocked.Read(ref _warned), Interlocked.Read(ref _overridden),
             cache.Mints, cache.Hits, cache.Coalesced, cache.Count, Interlocked.Read(ref _customServed),
-            Validator.RevocationCacheHits, Validator.RevocationCacheCount);
+            Validator.RevocationCacheHits, Validator.RevocationCacheCount,
+            Validator.TrustAnchorHits, Validator.ChainRebuilds, Validator.TrustAnchorCount);
     }
 
     public void Dispose() => Authority.Dispose();

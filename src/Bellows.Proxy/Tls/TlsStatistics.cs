@@ -17,4 +17,7 @@ public sealed record TlsStatistics(
     int CertificatesCached,
     long CustomCertificatesServed,
     long RevocationCacheHits,
-    int RevocationCached);
+    int RevocationCached,
+    long TrustAnchorHits,
+    long ChainRebuilds,
+    int TrustAnchors);

@@ -61,11 +61,7 @@ internal sealed class RevocationCache
         problems &= CertificateProblems.Revoked | CertificateProblems.RevocationUnknown;
         flags &= X509ChainStatusFlags.Revoked | X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
         var lifetime = problems == CertificateProblems.RevocationUnknown ? _lifetime / 10 : _lifetime;
-        if (_entries.Count >= _capacity && !_entries.ContainsKey(serverKey))
-        {
-            Trim();
-        }
-
+        ExpiringEntries.MakeRoom(_entries, serverKey, _capacity, Now, e => e.ExpiresAt);
         _entries[serverKey] = new Entry(chainFingerprint, problems, flags, Now + lifetime.Ticks);
     }
 
@@ -79,24 +75,6 @@ internal sealed class RevocationCache
         }
 
         return hash.GetHashAndReset();
-    }
-
-    /// <summary>Drops expired entries; if that frees nothing, everything (a cache, not a record).</summary>
-    private void Trim()
-    {
-        long now = Now;
-        foreach (var (key, entry) in _entries)
-        {
-            if (entry.ExpiresAt <= now)
-            {
-                _entries.TryRemove(key, out _);
-            }
-        }
-
-        if (_entries.Count >= _capacity)
-        {
-            _entries.Clear();
-        }
     }
 
     private sealed record Entry(byte[] ChainFingerprint, CertificateProblems Problems, X509ChainStatusFlags Flags, long ExpiresAt);

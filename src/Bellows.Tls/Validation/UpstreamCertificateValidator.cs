@@ -19,6 +19,12 @@ namespace Bellows.Tls.Validation;
 /// A chain built with another policy is rebuilt here with the server's certificates as extra store.
 /// </para>
 /// <para>
+/// With a large trust store (the system's, or a bundle of more than a few roots), <see cref="ChainPolicyFor"/>
+/// narrows SslStream's build to the roots learned from earlier full builds (<see cref="TrustAnchorCache"/>):
+/// building against ~145 roots costs about three times a build against one. Only a chain that ends cleanly at a
+/// learned root is taken from that build; every other outcome is judged by a build against the full store.
+/// </para>
+/// <para>
 /// With revocation on and a server key (SNI and address), <see cref="ChainPolicyFor"/> leaves revocation out of
 /// SslStream's chain build when this server's outcome for its chain is still in the <see cref="RevocationCache"/>,
 /// and <see cref="Validate(X509Certificate?, X509Chain?, SslPolicyErrors, string?, IPAddress?, string?)"/> adds the
@@ -34,11 +40,23 @@ public sealed class UpstreamCertificateValidator
 {
     private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
 
+    /// <summary>Distinct roots offered to builds for servers not seen yet; more than a gateway's traffic uses.</summary>
+    private const int AnchorCapacity = 64;
+
+    /// <summary>Servers whose anchor is remembered.</summary>
+    private const int AnchorServerCapacity = 10_000;
+
+    /// <summary>Chain status that says nothing about the chain itself, only about its revocation.</summary>
+    private const X509ChainStatusFlags RevocationStatus =
+        X509ChainStatusFlags.Revoked | X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+
     private readonly UpstreamValidationOptions _options;
     private readonly X509Certificate2Collection? _trustBundle;
     private readonly TimeProvider _time;
     private readonly RevocationCache? _revocationCache;
+    private readonly TrustAnchorCache? _anchors;
     private long _chainRebuilds;
+    private long _anchorHits;
     private long _revocationCacheHits;
 
     public UpstreamCertificateValidator(UpstreamValidationOptions options, TimeProvider? timeProvider = null)
@@ -53,17 +71,34 @@ public sealed class UpstreamCertificateValidator
 
         if (options.TrustBundlePath is { } path)
         {
-            _trustBundle = [];
-            _trustBundle.ImportFromPemFile(path);
-            if (_trustBundle.Count == 0)
-            {
-                throw new InvalidDataException($"trust bundle '{path}' contains no PEM certificates");
-            }
+            _trustBundle = LoadBundle(path);
+        }
+
+        if (options.ExtraTrustPath is { } extra)
+        {
+            _trustBundle ??= SystemRoots();
+            _trustBundle.AddRange(LoadBundle(extra));
+        }
+
+        if ((_trustBundle is null || _trustBundle.Count > options.SmallTrustStore))
+        {
+            // The system store can change while Bellows runs, a bundle read at start cannot.
+            var lifetime = _trustBundle is null ? options.TrustAnchorLifetime : TimeSpan.MaxValue;
+            _anchors = new TrustAnchorCache(_time, lifetime, AnchorServerCapacity, AnchorCapacity);
         }
     }
 
-    /// <summary>Callback validations whose chain had been built with another policy and was built again here.</summary>
-    internal long ChainRebuilds => Interlocked.Read(ref _chainRebuilds);
+    /// <summary>
+    /// Callback validations whose chain had been built with another policy, or against learned anchors without
+    /// ending cleanly at one, and was built again here against the full trust store.
+    /// </summary>
+    public long ChainRebuilds => Interlocked.Read(ref _chainRebuilds);
+
+    /// <summary>Callback validations settled by a chain built against learned anchors (<see cref="TrustAnchorCache"/>).</summary>
+    public long TrustAnchorHits => Interlocked.Read(ref _anchorHits);
+
+    /// <summary>Roots learned as anchors; 0 when the trust store is small enough to be used whole.</summary>
+    public int TrustAnchorCount => _anchors?.AnchorCount ?? 0;
 
     /// <summary>Validations whose revocation outcome came from the <see cref="RevocationCache"/>.</summary>
     public long RevocationCacheHits => Interlocked.Read(ref _revocationCacheHits);
@@ -84,11 +119,13 @@ public sealed class UpstreamCertificateValidator
 
     /// <summary>
     /// The chain policy for SslStream's handshake with the server <paramref name="serverKey"/> names: as
-    /// <see cref="CreateChainPolicy"/>, but without revocation when that server's revocation outcome is cached.
+    /// <see cref="CreateChainPolicy()"/>, but trusting only the learned anchors this server may chain to (when the
+    /// trust store is large, see <see cref="TrustAnchorCache"/>), and without revocation when that server's
+    /// revocation outcome is cached.
     /// </summary>
     public X509ChainPolicy ChainPolicyFor(string? serverKey)
     {
-        var policy = CreateChainPolicy();
+        var policy = _anchors is null ? CreateChainPolicy() : CreateChainPolicy(_anchors.AnchorsFor(serverKey));
         if (serverKey is not null && _revocationCache?.HasFresh(serverKey) == true)
         {
             policy.RevocationMode = X509RevocationMode.NoCheck;
@@ -103,11 +140,14 @@ public sealed class UpstreamCertificateValidator
     /// <see cref="SslClientAuthenticationOptions"/>. With an injected <see cref="TimeProvider"/> (tests) the time
     /// is pinned when the policy is created.
     /// </remarks>
-    public X509ChainPolicy CreateChainPolicy()
+    public X509ChainPolicy CreateChainPolicy() => CreateChainPolicy(null);
+
+    /// <summary>As <see cref="CreateChainPolicy()"/>, trusting <paramref name="anchors"/> instead when given.</summary>
+    private X509ChainPolicy CreateChainPolicy(X509Certificate2[]? anchors)
     {
         var policy = new X509ChainPolicy
         {
-            TrustMode = TrustMode,
+            TrustMode = anchors is null ? TrustMode : X509ChainTrustMode.CustomRootTrust,
             RevocationMode = RevocationMode,
             RevocationFlag = X509RevocationFlag.ExcludeRoot,
             UrlRetrievalTimeout = _options.RevocationTimeout,
@@ -120,7 +160,11 @@ public sealed class UpstreamCertificateValidator
         }
 
         policy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
-        if (_trustBundle is not null)
+        if (anchors is not null)
+        {
+            policy.CustomTrustStore.AddRange(anchors);
+        }
+        else if (_trustBundle is not null)
         {
             policy.CustomTrustStore.AddRange(_trustBundle);
         }
@@ -148,37 +192,43 @@ public sealed class UpstreamCertificateValidator
         using var loaded = leaf is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
         leaf ??= loaded!;
         var cache = serverKey is null ? null : _revocationCache;
-        if (chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy, RevocationMode))
+        if (chain is not null && chain.ChainElements.Count > 0
+            && chain.ChainPolicy.DisableCertificateDownloads == !_options.DownloadMissingIntermediates)
         {
             var (problems, status) = Classify(chain);
-            cache?.Set(serverKey!, RevocationCache.Fingerprint(chain), problems, status);
-            return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
-        }
-
-        if (cache is not null && chain is not null && chain.ChainElements.Count > 0 && UsesThisPolicy(chain.ChainPolicy, X509RevocationMode.NoCheck))
-        {
-            // Built without revocation because this server's outcome was cached: add it, if it is for this chain.
-            byte[] fingerprint = RevocationCache.Fingerprint(chain);
-            var (problems, status) = Classify(chain);
-            if (cache.TryGet(serverKey!, fingerprint, out var revocation, out var revocationStatus))
+            if (IsSettled(chain, status, serverKey))
             {
-                Interlocked.Increment(ref _revocationCacheHits);
-                return Verdict(problems | revocation | CheckName(leaf, serverName, targetAddress), status | revocationStatus);
-            }
+                if (chain.ChainPolicy.RevocationMode == RevocationMode)
+                {
+                    cache?.Set(serverKey!, RevocationCache.Fingerprint(chain), problems, status);
+                    return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
+                }
 
-            // Another chain than the one cached (the server changed certificates): check it here. An unknown
-            // outcome found this way is not kept: the next handshake asks again, with the server's staple.
-            var verdict = Validate(leaf, chain.ChainPolicy.ExtraStore, serverName, targetAddress);
-            if ((verdict.Problems & CertificateProblems.RevocationUnknown) == 0)
-            {
-                cache.Set(serverKey!, fingerprint, verdict.Problems, verdict.ChainStatus);
-            }
+                if (cache is not null && chain.ChainPolicy.RevocationMode == X509RevocationMode.NoCheck)
+                {
+                    // Built without revocation because this server's outcome was cached: add it, if it is for this chain.
+                    byte[] fingerprint = RevocationCache.Fingerprint(chain);
+                    if (cache.TryGet(serverKey!, fingerprint, out var revocation, out var revocationStatus))
+                    {
+                        Interlocked.Increment(ref _revocationCacheHits);
+                        return Verdict(problems | revocation | CheckName(leaf, serverName, targetAddress), status | revocationStatus);
+                    }
 
-            return verdict;
+                    // Another chain than the one cached (the server changed certificates): check it here. An unknown
+                    // outcome found this way is not kept: the next handshake asks again, with the server's staple.
+                    var verdict = Validate(leaf, chain.ChainPolicy.ExtraStore, serverName, targetAddress, serverKey);
+                    if ((verdict.Problems & CertificateProblems.RevocationUnknown) == 0)
+                    {
+                        cache.Set(serverKey!, fingerprint, verdict.Problems, verdict.ChainStatus);
+                    }
+
+                    return verdict;
+                }
+            }
         }
 
         Interlocked.Increment(ref _chainRebuilds);
-        return Validate(leaf, chain?.ChainPolicy.ExtraStore, serverName, targetAddress);
+        return Validate(leaf, chain?.ChainPolicy.ExtraStore, serverName, targetAddress, serverKey);
     }
 
     /// <summary>Builds the chain for <paramref name="leaf"/> with the server-sent <paramref name="intermediates"/> and validates it.</summary>
@@ -186,7 +236,14 @@ public sealed class UpstreamCertificateValidator
         X509Certificate2 leaf,
         X509Certificate2Collection? intermediates,
         string? serverName,
-        IPAddress? targetAddress)
+        IPAddress? targetAddress) => Validate(leaf, intermediates, serverName, targetAddress, serverKey: null);
+
+    private CertificateVerdict Validate(
+        X509Certificate2 leaf,
+        X509Certificate2Collection? intermediates,
+        string? serverName,
+        IPAddress? targetAddress,
+        string? serverKey)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         using var chain = new X509Chain { ChainPolicy = CreateChainPolicy() };
@@ -203,6 +260,7 @@ public sealed class UpstreamCertificateValidator
             {
                 chain.Build(leaf);
                 (problems, status) = Classify(chain);
+                LearnAnchor(chain, status, serverKey);
             }
             catch (CryptographicException)
             {
@@ -245,11 +303,52 @@ public sealed class UpstreamCertificateValidator
     private static CertificateProblems CheckName(X509Certificate2 leaf, string? serverName, IPAddress? targetAddress) =>
         MatchesName(leaf, serverName, targetAddress) ? CertificateProblems.None : CertificateProblems.NameMismatch;
 
-    private bool UsesThisPolicy(X509ChainPolicy policy, X509RevocationMode revocationMode) =>
-        policy.TrustMode == TrustMode
-        && policy.RevocationMode == revocationMode
-        && policy.DisableCertificateDownloads == !_options.DownloadMissingIntermediates
-        && (_trustBundle is null || policy.CustomTrustStore.Count == _trustBundle.Count);
+    /// <summary>
+    /// Does the chain SslStream built decide trust? Yes if built against the full trust store (a clean one teaches
+    /// its anchor); if built against learned anchors, only when it ended at one of them with nothing wrong but,
+    /// possibly, revocation: anything else is judged again by a build against the full store.
+    /// </summary>
+    private bool IsSettled(X509Chain chain, X509ChainStatusFlags status, string? serverKey)
+    {
+        var policy = chain.ChainPolicy;
+        if (policy.TrustMode == TrustMode && (_trustBundle is null || policy.CustomTrustStore.Count == _trustBundle.Count))
+        {
+            LearnAnchor(chain, status, serverKey);
+            return true;
+        }
+
+        if (_anchors is null || policy.TrustMode != X509ChainTrustMode.CustomRootTrust || (status & ~RevocationStatus) != X509ChainStatusFlags.NoError
+            || !_anchors.IsAnchor(chain.ChainElements[^1].Certificate, serverKey))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _anchorHits);
+        return true;
+    }
+
+    private void LearnAnchor(X509Chain chain, X509ChainStatusFlags status, string? serverKey)
+    {
+        if (_anchors is not null && (status & ~RevocationStatus) == X509ChainStatusFlags.NoError && chain.ChainElements.Count > 0)
+        {
+            _anchors.Learn(chain.ChainElements[^1].Certificate, serverKey);
+        }
+    }
+
+    private static X509Certificate2Collection LoadBundle(string path)
+    {
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(path);
+        return bundle.Count > 0 ? bundle : throw new InvalidDataException($"trust bundle '{path}' contains no PEM certificates");
+    }
+
+    /// <summary>The system's trusted roots as .NET reads them (on Linux, OpenSSL's default certificate paths).</summary>
+    private static X509Certificate2Collection SystemRoots()
+    {
+        using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+        store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+        return [.. store.Certificates];
+    }
 
     private (CertificateProblems Problems, X509ChainStatusFlags Status) Classify(X509Chain chain)
     {

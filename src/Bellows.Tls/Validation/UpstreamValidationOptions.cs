@@ -10,6 +10,22 @@ public sealed record UpstreamValidationOptions
     /// </summary>
     public string? TrustBundlePath { get; init; }
 
+    /// <summary>
+    /// A PEM bundle of roots trusted in addition to <see cref="TrustBundlePath"/> or, without one, to the system
+    /// store (which is then read once, at start): an internal CA beside the public ones.
+    /// </summary>
+    public string? ExtraTrustPath { get; init; }
+
+    /// <summary>
+    /// With the system store, how long a root that a chain was validated to is offered alone to later builds before
+    /// a full build has to confirm it again (<see cref="TrustAnchorCache"/>): a root removed from the system store
+    /// is still trusted at most this long.
+    /// </summary>
+    public TimeSpan TrustAnchorLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A trust store of at most this many certificates is used whole: narrowing it saves nothing.</summary>
+    internal int SmallTrustStore { get; init; } = 4;
+
     public RevocationCheckMode Revocation { get; init; } = RevocationCheckMode.Off;
 
     /// <summary>Bound on each OCSP/CRL fetch when revocation is checked.</summary>

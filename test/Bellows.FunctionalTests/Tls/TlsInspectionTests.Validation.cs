@@ -1,4 +1,5 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using Bellows.FunctionalTests.Infrastructure;
 using Bellows.Lab.Tls;
 
 namespace Bellows.FunctionalTests.Tls;
@@ -46,5 +47,24 @@ public partial class TlsInspectionTests
         }
 
         Assert.Contains("verdict=\"ok\"", fixture.SessionLines(good)[^1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// This lab trusts the system's roots plus the origin CA: once a chain has been validated against all of them,
+    /// later connections to that server are validated against the one root it chained to (the blocked cases above
+    /// run through the same path and stay blocked).
+    /// </summary>
+    [Fact]
+    public async Task RepeatedConnections_ValidatedThroughTheLearnedAnchor()
+    {
+        long before = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits");
+        for (int i = 0; i < 3; i++)
+        {
+            await TlsVerdicts.AssertAllowedAsync(fixture, LabOriginNames.Www, fixture.Lab.Options.BellowsCaPath);
+        }
+
+        long after = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits");
+        Assert.True(after - before >= 2, $"3 connections to {LabOriginNames.Www}: trust_anchor_hits went {before} -> {after}");
+        Assert.InRange(await TlsStatus.CounterAsync(fixture, "trust_anchors"), 1, 64);
     }
 }

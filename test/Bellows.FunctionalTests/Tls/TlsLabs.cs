@@ -19,6 +19,8 @@ public abstract class TlsLab : LabFixture
 
     protected virtual string? TlsSettingsJson => null;
 
+    protected virtual bool TrustSystemRoots => false;
+
     protected override LabOptions Options => new()
     {
         Prefix = Prefix,
@@ -27,6 +29,7 @@ public abstract class TlsLab : LabFixture
         Workers = 2,
         TlsProfile = Profile,
         TlsSettingsJson = TlsSettingsJson,
+        TrustSystemRoots = TrustSystemRoots,
     };
 }
 
@@ -38,7 +41,10 @@ public sealed class TlsOriginLab : TlsLab
     protected override bool StartsBellows => false;
 }
 
-/// <summary>The default profile (inspect, block, soft-fail revocation, relay non-TLS), bypass for bypass.lab.test.</summary>
+/// <summary>
+/// The default profile (inspect, block, soft-fail revocation, relay non-TLS), bypass for bypass.lab.test; upstream
+/// trust is the system's roots plus the origin CA, so chains are validated through learned trust anchors.
+/// </summary>
 public sealed class TlsInspectLab : TlsLab
 {
     /// <summary>Short, so the held-open truncated hello is cut within the test's patience.</summary>
@@ -52,6 +58,8 @@ public sealed class TlsInspectLab : TlsLab
     public static string KeyLogPath => Path.Combine(Path.GetTempPath(), "bellows-lab-fttls", "keys.log");
 
     protected override string? TlsSettingsJson => $"\"hello_timeout\": {HelloTimeoutSeconds}, \"key_log\": \"{KeyLogPath}\"";
+
+    protected override bool TrustSystemRoots => true;
 }
 
 /// <summary>
