@@ -217,11 +217,11 @@ public sealed class TlsMarkdownReport
         Line("## Setup");
         Line();
         Line($"- Bellows revision `{e.Revision}`, Release build, {e.Runtime}: one TPROXY listener with `\"tls\": \"always\"`, 2 acceptors " +
-            "(reuseport), 2 workers, nat auto, session log off, `tls.profile.revocation: off`, the origin CA as `trust_bundle`.");
+            "(reuseport), 2 workers, nat auto, session log off, `tls.profile.revocation: off`, upstream trust the system's roots plus the origin CA (`extra_trust`).");
         string workers = string.Join(" and ", _tls.SquidWorkers.Select(w => w == 1 ? "`workers 1` (`squid -N`: one process, no SMP kids)" : $"`workers {w}` (`squid --foreground`: a master and {w} kids)"));
         Line($"- Squid {_tls.SquidVersion} (squid-openssl), {workers}" +
             ": `https_port 3130 tproxy ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB`, `ssl_bump peek step1`, " +
-            "`ssl_bump bump all`, `sslcrtd_program security_file_certgen -M 16MB`, `tls_outgoing_options cafile=<origin CA>`, " +
+            "`ssl_bump bump all`, `sslcrtd_program security_file_certgen -M 16MB`, `tls_outgoing_options cafile=<origin CA>` (with `default-ca` on by default: the system's roots as well), " +
             "`cache deny all`, `access_log none`, `spoof_client_ip deny all` (upstream from the gateway's address, like Bellows' nat auto). " +
             "Squid's CPU is that of its whole process tree" + (_tls.SquidHelpers.Count > 0
                 ? " (children seen: " + string.Join(", ", _tls.SquidHelpers.Distinct()) + "; `security_file_c` is security_file_certgen, `squid` children are SMP kids)."
