@@ -77,12 +77,25 @@ public sealed class DuplexRelay
                 if (buffer is null)
                 {
                     // :: Step 1
-                    await source.WaitReadableAsync().ConfigureAwait(false);
+                    var ready = await source.WaitReadableAsync().ConfigureAwait(false);
+                    if (!ready.Succeeded)
+                    {
+                        Fail(source.Side, ready.Error);
+                        break;
+                    }
+
                     buffer = _pool.Rent();
                 }
 
                 // :: Step 2
-                int read = await source.ReceiveAsync(buffer).ConfigureAwait(false);
+                var received = await source.ReceiveAsync(buffer).ConfigureAwait(false);
+                if (!received.Succeeded)
+                {
+                    Fail(source.Side, received.Error);
+                    break;
+                }
+
+                int read = received.Bytes;
                 if (read == 0)
                 {
                     // :: Step 4
@@ -92,8 +105,14 @@ public sealed class DuplexRelay
                 }
 
                 sending = true;
-                await destination.SendAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                var sent = await destination.SendAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 sending = false;
+                if (!sent.Succeeded)
+                {
+                    Fail(destination.Side, sent.Error);
+                    break;
+                }
+
                 Account(upstream, read);
 
                 // :: Step 3

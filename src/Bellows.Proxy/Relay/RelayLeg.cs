@@ -1,5 +1,6 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using Bellows.Proxy.Sessions;
+using Bellows.Transport.Sockets;
 
 namespace Bellows.Proxy.Relay;
 
@@ -10,9 +11,10 @@ namespace Bellows.Proxy.Relay;
 /// <remarks>
 /// The relay only ever talks to legs, so later stages slot in between the client and the server without
 /// touching the relay: a TLS-terminating leg wraps the socket leg in SslStream, a capturing leg copies what
-/// passes. Failures surface as <see cref="System.Net.Sockets.SocketException"/> (an <see cref="IOException"/>
-/// wrapping one is accepted too) so the relay can tell resets from aborts; any other <see cref="IOException"/>
-/// (a TLS record that does not decrypt, a truncated stream) ends the session as a protocol error.
+/// passes. A socket failure comes back as the <see cref="SocketResult.Error"/> of the operation, not as an
+/// exception (resets are everyday events, and an exception per connection is measurable), so the relay can tell
+/// resets from aborts; an <see cref="IOException"/> that is not a socket error (a TLS record that does not
+/// decrypt, a truncated stream) is thrown and ends the session as a protocol error.
 /// </remarks>
 public abstract class RelayLeg : IDisposable
 {
@@ -21,17 +23,17 @@ public abstract class RelayLeg : IDisposable
     /// <summary>The party at the far end of this leg, used to name who ended the session.</summary>
     public CloseSide Side { get; }
 
-    /// <summary>Completes when data (or end of stream) can be read; holds no buffer while it waits.</summary>
-    public abstract ValueTask WaitReadableAsync();
+    /// <summary>Completes when data (or end of stream) can be read, or the leg failed; holds no buffer while it waits.</summary>
+    public abstract ValueTask<SocketResult> WaitReadableAsync();
 
-    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 means the peer sent FIN.</summary>
-    public abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer);
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 bytes means the peer sent FIN.</summary>
+    public abstract ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer);
 
     /// <summary>True when a read would complete at once: the relay keeps its buffer only then.</summary>
     public abstract bool HasBufferedData { get; }
 
     /// <summary>Writes all of <paramref name="data"/>; completes when the kernel has accepted it (back-pressure).</summary>
-    public abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
+    public abstract ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data);
 
     /// <summary>Half-close: tell the peer no more data will come (FIN; for TLS a close_notify first); reading goes on.</summary>
     public abstract ValueTask ShutdownSendAsync();

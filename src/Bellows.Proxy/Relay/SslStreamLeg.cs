@@ -1,6 +1,7 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Bellows.Proxy.Sessions;
 using Bellows.Transport.Sockets;
 
@@ -26,15 +27,57 @@ public sealed class SslStreamLeg : RelayLeg
         _socket = socket;
     }
 
-    public override async ValueTask WaitReadableAsync() =>
-        await _ssl.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+    public override ValueTask<SocketResult> WaitReadableAsync() => ReceiveAsync(Memory<byte>.Empty);
 
-    public override ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _ssl.ReadAsync(buffer);
+    public override ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer)
+    {
+        var read = _ssl.ReadAsync(buffer);
+        return read.IsCompletedSuccessfully ? new ValueTask<SocketResult>(SocketResult.Ok(read.Result)) : CompleteAsync(read);
+    }
 
     /// <summary>Unknown for TLS (decrypted bytes may wait inside SslStream): the relay returns its buffer and the next zero-byte read completes at once if so.</summary>
     public override bool HasBufferedData => false;
 
-    public override ValueTask SendAsync(ReadOnlyMemory<byte> data) => _ssl.WriteAsync(data);
+    public override ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data)
+    {
+        var write = _ssl.WriteAsync(data);
+        return write.IsCompletedSuccessfully ? new ValueTask<SocketResult>(SocketResult.Ok(data.Length)) : CompleteAsync(write, data.Length);
+    }
+
+    /// <summary>SslStream reports socket failures as exceptions: turned into results here, as for plain legs.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<SocketResult> CompleteAsync(ValueTask<int> read)
+    {
+        try
+        {
+            return SocketResult.Ok(await read.ConfigureAwait(false));
+        }
+        catch (Exception e) when (SocketErrorOf(e) is { } error)
+        {
+            return SocketResult.Failed(error);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<SocketResult> CompleteAsync(ValueTask write, int length)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+            return SocketResult.Ok(length);
+        }
+        catch (Exception e) when (SocketErrorOf(e) is { } error)
+        {
+            return SocketResult.Failed(error);
+        }
+    }
+
+    private static SocketError? SocketErrorOf(Exception e) => e switch
+    {
+        SocketException socket => socket.SocketErrorCode,
+        IOException { InnerException: SocketException inner } => inner.SocketErrorCode,
+        _ => null,
+    };
 
     public override async ValueTask ShutdownSendAsync()
     {
