@@ -2,6 +2,7 @@
 using System.Net.Sockets;
 using Bellows.Proxy.Sessions;
 using Bellows.Transport.Buffers;
+using Bellows.Transport.Sockets;
 
 namespace Bellows.Proxy.Relay;
 
@@ -70,6 +71,9 @@ public sealed class DuplexRelay
     {
         byte[]? buffer = null;
         bool sending = false;
+
+        // Disposed when this direction ends: by then none of its operations is in flight.
+        using var operation = source.UsesSocketOperation || destination.UsesSocketOperation ? new SocketOperation() : null;
         try
         {
             while (true)
@@ -77,7 +81,7 @@ public sealed class DuplexRelay
                 if (buffer is null)
                 {
                     // :: Step 1
-                    var ready = await source.WaitReadableAsync().ConfigureAwait(false);
+                    var ready = await source.WaitReadableAsync(operation).ConfigureAwait(false);
                     if (!ready.Succeeded)
                     {
                         Fail(source.Side, ready.Error);
@@ -88,7 +92,7 @@ public sealed class DuplexRelay
                 }
 
                 // :: Step 2
-                var received = await source.ReceiveAsync(buffer).ConfigureAwait(false);
+                var received = await source.ReceiveAsync(buffer, operation).ConfigureAwait(false);
                 if (!received.Succeeded)
                 {
                     Fail(source.Side, received.Error);
@@ -105,7 +109,7 @@ public sealed class DuplexRelay
                 }
 
                 sending = true;
-                var sent = await destination.SendAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                var sent = await destination.SendAsync(buffer.AsMemory(0, read), operation).ConfigureAwait(false);
                 sending = false;
                 if (!sent.Succeeded)
                 {

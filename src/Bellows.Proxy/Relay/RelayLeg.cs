@@ -23,17 +23,24 @@ public abstract class RelayLeg : IDisposable
     /// <summary>The party at the far end of this leg, used to name who ended the session.</summary>
     public CloseSide Side { get; }
 
+    /// <summary>
+    /// True when the leg does its socket I/O through the <see cref="SocketOperation"/> the relay passes in: one per
+    /// relay direction, which only ever does one thing at a time (wait, receive from its source, send to its
+    /// destination), so a session needs two however many legs are plain sockets.
+    /// </summary>
+    public abstract bool UsesSocketOperation { get; }
+
     /// <summary>Completes when data (or end of stream) can be read, or the leg failed; holds no buffer while it waits.</summary>
-    public abstract ValueTask<SocketResult> WaitReadableAsync();
+    public abstract ValueTask<SocketResult> WaitReadableAsync(SocketOperation? operation);
 
     /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 bytes means the peer sent FIN.</summary>
-    public abstract ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer);
+    public abstract ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer, SocketOperation? operation);
 
     /// <summary>True when a read would complete at once: the relay keeps its buffer only then.</summary>
     public abstract bool HasBufferedData { get; }
 
     /// <summary>Writes all of <paramref name="data"/>; completes when the kernel has accepted it (back-pressure).</summary>
-    public abstract ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data);
+    public abstract ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data, SocketOperation? operation);
 
     /// <summary>Half-close: tell the peer no more data will come (FIN; for TLS a close_notify first); reading goes on.</summary>
     public abstract ValueTask ShutdownSendAsync();

@@ -8,14 +8,12 @@ namespace Bellows.Proxy.Relay;
 
 /// <summary>A relay leg that is a plain TCP socket.</summary>
 /// <remarks>
-/// Receives and sends go through one <see cref="SocketOperation"/> each (a direction of the relay never has two of
-/// one kind in flight): no exception for a reset, and no per-operation allocation.
+/// Receives and sends go through the relay direction's <see cref="SocketOperation"/>: no exception for a reset, no
+/// allocation per operation, and none of .NET's own per-socket receive and send state.
 /// </remarks>
 public sealed class SocketLeg : RelayLeg
 {
     private readonly Socket _socket;
-    private readonly SocketOperation _receive = new();
-    private readonly SocketOperation _send = new();
 
     public SocketLeg(Socket socket, CloseSide side)
         : base(side)
@@ -28,9 +26,13 @@ public sealed class SocketLeg : RelayLeg
 
     // A zero-byte receive completes when data or EOF is ready (.NET peeks one byte on Unix), so an idle
     // session waits here without holding a pooled buffer.
-    public override ValueTask<SocketResult> WaitReadableAsync() => _receive.ReceiveAsync(_socket, Memory<byte>.Empty);
+    public override bool UsesSocketOperation => true;
 
-    public override ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer) => _receive.ReceiveAsync(_socket, buffer);
+    public override ValueTask<SocketResult> WaitReadableAsync(SocketOperation? operation) =>
+        Required(operation).ReceiveAsync(_socket, Memory<byte>.Empty);
+
+    public override ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer, SocketOperation? operation) =>
+        Required(operation).ReceiveAsync(_socket, buffer);
 
     public override bool HasBufferedData
     {
@@ -52,12 +54,13 @@ public sealed class SocketLeg : RelayLeg
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data)
+    public override async ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data, SocketOperation? operation)
     {
+        var send = Required(operation);
         int sent = 0;
         while (true)
         {
-            var result = await _send.SendAsync(_socket, data[sent..]).ConfigureAwait(false);
+            var result = await send.SendAsync(_socket, data[sent..]).ConfigureAwait(false);
             sent += result.Bytes;
             if (!result.Succeeded || sent >= data.Length || result.Bytes == 0)
             {
@@ -72,25 +75,16 @@ public sealed class SocketLeg : RelayLeg
         return ValueTask.CompletedTask;
     }
 
-    public override void Reset()
-    {
-        SocketCloser.Reset(_socket);
-        DisposeOperations();
-    }
+    public override void Reset() => SocketCloser.Reset(_socket);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _socket.Dispose();
-            DisposeOperations();
         }
     }
 
-    /// <summary>After the socket is closed: an operation still pending completes (aborted) before it is freed.</summary>
-    private void DisposeOperations()
-    {
-        _receive.Dispose();
-        _send.Dispose();
-    }
+    private static SocketOperation Required(SocketOperation? operation) =>
+        operation ?? throw new InvalidOperationException("a socket leg needs the relay direction's SocketOperation");
 }

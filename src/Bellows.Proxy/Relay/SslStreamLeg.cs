@@ -27,9 +27,12 @@ public sealed class SslStreamLeg : RelayLeg
         _socket = socket;
     }
 
-    public override ValueTask<SocketResult> WaitReadableAsync() => ReceiveAsync(Memory<byte>.Empty);
+    /// <summary>SslStream does its own socket I/O.</summary>
+    public override bool UsesSocketOperation => false;
 
-    public override ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer)
+    public override ValueTask<SocketResult> WaitReadableAsync(SocketOperation? operation) => ReceiveAsync(Memory<byte>.Empty, operation);
+
+    public override ValueTask<SocketResult> ReceiveAsync(Memory<byte> buffer, SocketOperation? operation)
     {
         var read = _ssl.ReadAsync(buffer);
         return read.IsCompletedSuccessfully ? new ValueTask<SocketResult>(SocketResult.Ok(read.Result)) : CompleteAsync(read);
@@ -38,7 +41,7 @@ public sealed class SslStreamLeg : RelayLeg
     /// <summary>Unknown for TLS (decrypted bytes may wait inside SslStream): the relay returns its buffer and the next zero-byte read completes at once if so.</summary>
     public override bool HasBufferedData => false;
 
-    public override ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data)
+    public override ValueTask<SocketResult> SendAsync(ReadOnlyMemory<byte> data, SocketOperation? operation)
     {
         var write = _ssl.WriteAsync(data);
         return write.IsCompletedSuccessfully ? new ValueTask<SocketResult>(SocketResult.Ok(data.Length)) : CompleteAsync(write, data.Length);
