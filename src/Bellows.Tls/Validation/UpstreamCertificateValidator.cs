@@ -80,7 +80,7 @@ public sealed class UpstreamCertificateValidator
             _trustBundle.AddRange(LoadBundle(extra));
         }
 
-        if ((_trustBundle is null || _trustBundle.Count > options.SmallTrustStore))
+        if (_trustBundle is null || _trustBundle.Count > options.SmallTrustStore)
         {
             // The system store can change while Bellows runs, a bundle read at start cannot.
             var lifetime = _trustBundle is null ? options.TrustAnchorLifetime : TimeSpan.MaxValue;
