@@ -7,12 +7,12 @@ namespace Bellows.Proxy.Tls;
 /// The client socket as a stream that first returns the bytes Bellows already read from it (the ClientHello),
 /// so SslStream sees the connection from its first byte.
 /// </summary>
-internal sealed class ReplayStream : NetworkStream
+internal sealed class ReplayStream : SessionSocketStream
 {
     private ReadOnlyMemory<byte> _replay;
 
     public ReplayStream(Socket socket, ReadOnlyMemory<byte> replay)
-        : base(socket, ownsSocket: false) => _replay = replay;
+        : base(socket) => _replay = replay;
 
     public override int Read(Span<byte> buffer)
     {
@@ -36,9 +36,6 @@ internal sealed class ReplayStream : NetworkStream
         // A zero-byte read asks "is there data?": there is.
         return ValueTask.FromResult(buffer.IsEmpty ? 0 : Take(buffer.Span));
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private int Take(Span<byte> buffer)
     {

@@ -15,10 +15,10 @@ namespace Bellows.Proxy.Tls;
 /// other sessions, the listener, and the fetch's own HTTP connection, which then always ran into the timeout.
 /// On a thread-pool thread it blocks only this session. Handshake reads only: the relay never blocks.
 /// </remarks>
-internal sealed class UpstreamStream : NetworkStream
+internal sealed class UpstreamStream : SessionSocketStream
 {
     public UpstreamStream(Socket socket)
-        : base(socket, ownsSocket: false)
+        : base(socket)
     {
     }
 
@@ -26,9 +26,6 @@ internal sealed class UpstreamStream : NetworkStream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ReadsLeaveEventLoop ? ReadOnThreadPoolAsync(buffer, cancellationToken) : base.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     private async ValueTask<int> ReadOnThreadPoolAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
