@@ -11,9 +11,10 @@ namespace Bellows.Proxy.Tls;
 /// IOException, not .NET's socket exception with its stack trace formatted as text.
 /// </summary>
 /// <remarks>
-/// Why: clients that reset inspected connections after the response (browsers do) made 7 % of Bellows' CPU carry
-/// exception frames, 2.2 % of it formatting stack traces in NetworkStream.ReadAsync. Handshake I/O keeps the
-/// base path: it is cancelled by the handshake timeout, which a SocketOperation cannot honour.
+/// Why: with clients that reset inspected connections after the response (browsers do), 7 % of Bellows' samples
+/// were in exception code, 2.2 % formatting stack traces in NetworkStream.ReadAsync; with this stream 3.8 % and
+/// none. Handshake I/O keeps the base path: it is cancelled by the handshake timeout, which a SocketOperation
+/// cannot honour.
 /// </remarks>
 internal abstract class SessionSocketStream : NetworkStream
 {
