@@ -58,7 +58,7 @@ public sealed partial class BenchmarkRunner
         _servers.Add(await NginxServer.StartAsync(Lab.Topology.Server, Lab.WorkDirectory, LabTopology.ServerV4, HttpPort, tls).ConfigureAwait(false));
         if (_options.TlsPaths.Contains("bellows-revocation"))
         {
-            _servers.Add(await LabOcspResponder.StartAsync(Lab.Topology.Server, material.OcspIndexPath, material.OriginCaPath, material.OriginCaKeyPath,
+            _servers.Add(await LabOcspResponder.StartAsync(Lab.Topology.Server, material.OcspIndexPath, material.OriginIssuerPath, material.OriginIssuerKeyPath,
                 TlsMaterial.OcspPort, material.OriginCertificatePath, material.OcspUrl).ConfigureAwait(false));
         }
 

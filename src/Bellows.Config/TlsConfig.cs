@@ -38,6 +38,12 @@ public sealed record TlsConfig
     /// </summary>
     public TimeSpan RevocationCacheTime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// JSON <c>verdict_cache_time</c>, in seconds: how long a server's clean upstream verdict is reused for the same
+    /// presented certificates instead of building their chain again; 0 builds it for every connection; at most 86400.
+    /// </summary>
+    public TimeSpan VerdictCacheTime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>JSON <c>cache_size</c>: minted certificates kept (LRU); 16..1000000.</summary>
     public int CacheSize { get; init; } = 10_000;
 

@@ -15,7 +15,7 @@ public partial class ConfigLoaderTests
     [Fact]
     public void Parse_TlsScalars_AreBoundAndTheRestKeepDefaults()
     {
-        var config = ConfigText.Valid("{ \"tls\": { \"hello_timeout\": 0.25, \"cache_size\": 16, \"key_log\": \"keys.log\", \"revocation_cache_time\": 0 } }");
+        var config = ConfigText.Valid("{ \"tls\": { \"hello_timeout\": 0.25, \"cache_size\": 16, \"key_log\": \"keys.log\", \"revocation_cache_time\": 0, \"verdict_cache_time\": 30 } }");
 
         Assert.Equal(BellowsConfig.Default.Tls with
         {
@@ -23,6 +23,7 @@ public partial class ConfigLoaderTests
             CacheSize = 16,
             KeyLog = "keys.log",
             RevocationCacheTime = TimeSpan.Zero,
+            VerdictCacheTime = TimeSpan.FromSeconds(30),
         }, config.Tls);
     }
 
@@ -80,6 +81,8 @@ public partial class ConfigLoaderTests
     [InlineData("cache_size", "1000001", "1000001 is out of range; expected 16..1000000")]
     [InlineData("revocation_cache_time", "-1", "-1 is out of range; expected at least 0 and at most 86400 seconds")]
     [InlineData("revocation_cache_time", "86401", "86401 is out of range; expected at least 0 and at most 86400 seconds")]
+    [InlineData("verdict_cache_time", "-1", "-1 is out of range; expected at least 0 and at most 86400 seconds")]
+    [InlineData("verdict_cache_time", "true", "expected a number of seconds, found a boolean")]
     public void Parse_TlsValueOutOfRange_ReportsTheRange(string key, string value, string message)
     {
         var error = ConfigText.SingleError(ConfigText.Section("tls", key, value));

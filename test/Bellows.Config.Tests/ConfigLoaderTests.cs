@@ -48,6 +48,7 @@ public partial class ConfigLoaderTests
             "handshake_timeout": 20,
             "cache_size": 500,
             "revocation_cache_time": 60,
+            "verdict_cache_time": 30,
             "key_log": "/var/log/bellows/keys.log",
             "profile": {
               "mode": "bypass",
@@ -135,6 +136,7 @@ public partial class ConfigLoaderTests
                 HandshakeTimeout = TimeSpan.FromSeconds(20),
                 CacheSize = 500,
                 RevocationCacheTime = TimeSpan.FromMinutes(1),
+                VerdictCacheTime = TimeSpan.FromSeconds(30),
                 KeyLog = "/var/log/bellows/keys.log",
                 Profile = new TlsProfileConfig
                 {

@@ -7,8 +7,9 @@ using Bellows.Tls.Certificates;
 namespace Bellows.LabBenchmarks.Tls;
 
 /// <summary>
-/// The certificates one TLS benchmark run uses, all made afresh: an origin CA and the origin's leaf (nginx), and
-/// one intercepting CA per proxy. Every key is ECDSA P-256, so neither proxy signs with a cheaper key than the
+/// The certificates one TLS benchmark run uses, all made afresh: an origin root CA, its issuing (intermediate) CA and
+/// the origin's leaf (nginx sends the leaf and the intermediate, the shape of a public site's chain), and one
+/// intercepting CA per proxy. Every key is ECDSA P-256, so neither proxy signs with a cheaper key than the
 /// other (Squid signs its minted certificates with its CA's key and gives them that key, too).
 /// </summary>
 public sealed class TlsMaterial
@@ -17,6 +18,8 @@ public sealed class TlsMaterial
     public const string OriginName = "origin.bellows.test";
 
     public const string OriginCaName = "Bellows bench origin CA";
+
+    public const string OriginIssuerName = "Bellows bench origin issuing CA";
 
     public const string BellowsCaName = "Bellows bench Bellows CA";
 
@@ -47,8 +50,11 @@ public sealed class TlsMaterial
 
     public string SquidCaKeyPath => Path.Combine(SquidCaDirectory, CertificateAuthority.KeyFileName);
 
-    /// <summary>The origin CA's key: the OCSP responder signs its answers with it.</summary>
-    public string OriginCaKeyPath => Path.Combine(Directory, "origin-ca.key");
+    /// <summary>The intermediate that issued the origin's leaf: the OCSP responder answers for it.</summary>
+    public string OriginIssuerPath => Path.Combine(Directory, "origin-issuer.pem");
+
+    /// <summary>The intermediate's key: the OCSP responder signs its answers with it.</summary>
+    public string OriginIssuerKeyPath => Path.Combine(Directory, "origin-issuer.key");
 
     /// <summary>openssl ca's index.txt for the OCSP responder: the origin's leaf, valid.</summary>
     public string OcspIndexPath => Path.Combine(Directory, "ocsp-index.txt");
@@ -86,6 +92,17 @@ public sealed class TlsMaterial
         caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
         using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
 
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var issuerRequest = new CertificateRequest("CN=" + OriginIssuerName, issuerKey, HashAlgorithmName.SHA256);
+        issuerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        issuerRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        issuerRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(issuerRequest.PublicKey, false));
+        issuerRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        byte[] issuerSerial = RandomNumberGenerator.GetBytes(16);
+        issuerSerial[0] &= 0x7f;
+        using var issuerPublic = issuerRequest.Create(ca, now.AddDays(-1), now.AddDays(30), issuerSerial);
+        using var issuer = issuerPublic.CopyWithPrivateKey(issuerKey);
+
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var leafRequest = new CertificateRequest("CN=" + OriginName, leafKey, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
@@ -95,21 +112,23 @@ public sealed class TlsMaterial
         leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         OcspUrl = $"http://{originAddress}:{OcspPort}/";
         leafRequest.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([OcspUrl], null));
         byte[] serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        using var leaf = leafRequest.Create(ca, now.AddDays(-1), now.AddDays(29), serial);
+        using var leaf = leafRequest.Create(issuer, now.AddDays(-1), now.AddDays(29), serial);
 
         File.WriteAllText(OriginCaPath, ca.ExportCertificatePem() + "\n");
 
-        // nginx sends the leaf and the CA, like a server sending its chain.
-        File.WriteAllText(OriginCertificatePath, leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
+        // nginx sends the leaf and the intermediate, not the root: what public sites send (RFC 8446 4.4.2 lets the
+        // root out; the client must hold it anyway). Until 2026-11-26 the origin sent its leaf and the root.
+        File.WriteAllText(OriginCertificatePath, leaf.ExportCertificatePem() + "\n" + issuer.ExportCertificatePem() + "\n");
+        File.WriteAllText(OriginIssuerPath, issuer.ExportCertificatePem() + "\n");
         File.WriteAllText(OriginKeyPath, leafKey.ExportPkcs8PrivateKeyPem() + "\n");
         File.SetUnixFileMode(OriginKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(OriginCaKeyPath, caKey.ExportPkcs8PrivateKeyPem() + "\n");
-        File.SetUnixFileMode(OriginCaKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(OriginIssuerKeyPath, issuerKey.ExportPkcs8PrivateKeyPem() + "\n");
+        File.SetUnixFileMode(OriginIssuerKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         // openssl ca's index.txt: status, expiry, revocation time, serial (hex), file name, subject.
         string expiry = leaf.NotAfter.ToUniversalTime().ToString("yyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "Z";

@@ -14,6 +14,7 @@ internal static class TlsFields
         { "handshake_timeout", (c, v) => v.TrySeconds(0, minExclusive: true, 120, out var t) ? c with { HandshakeTimeout = t } : c },
         { "cache_size", (c, v) => v.TryInt(16, 1_000_000, out var n) ? c with { CacheSize = n } : c },
         { "revocation_cache_time", (c, v) => v.TrySeconds(0, minExclusive: false, 86_400, out var t) ? c with { RevocationCacheTime = t } : c },
+        { "verdict_cache_time", (c, v) => v.TrySeconds(0, minExclusive: false, 86_400, out var t) ? c with { VerdictCacheTime = t } : c },
         { "key_log", (c, v) => v.IsNull ? c with { KeyLog = null } : TryPath(v, out var path) ? c with { KeyLog = path } : c },
         { "profile", (c, v) => v.TrySection(c.Profile, TlsProfileFields.Table, out var profile) ? c with { Profile = profile } : c },
     };

@@ -45,6 +45,7 @@ public sealed class TlsInspector : IDisposable
                 _ => RevocationCheckMode.SoftFail,
             },
             RevocationCacheTime = config.RevocationCacheTime,
+            VerdictCacheTime = config.VerdictCacheTime,
         }, Time);
         Bypass = new SniBypassList(config.Profile.BypassSni);
         Overrides = new TlsOverrides(config.Profile.OverrideScope, config.Profile.OverrideDuration, Time);
@@ -180,7 +181,8 @@ public sealed class TlsInspector : IDisposable
             Interlocked.Read(ref _warned), Interlocked.Read(ref _overridden),
             cache.Mints, cache.Hits, cache.Coalesced, cache.Count, Interlocked.Read(ref _customServed),
             Validator.RevocationCacheHits, Validator.RevocationCacheCount,
-            Validator.TrustAnchorHits, Validator.ChainRebuilds, Validator.TrustAnchorCount);
+            Validator.TrustAnchorHits, Validator.ChainRebuilds, Validator.TrustAnchorCount,
+            Validator.VerdictCacheHits, Validator.VerdictCacheCount);
     }
 
     public void Dispose() => Authority.Dispose();

@@ -20,4 +20,6 @@ public sealed record TlsStatistics(
     int RevocationCached,
     long TrustAnchorHits,
     long ChainRebuilds,
-    int TrustAnchors);
+    int TrustAnchors,
+    long VerdictCacheHits,
+    int VerdictsCached);

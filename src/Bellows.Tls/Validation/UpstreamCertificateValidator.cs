@@ -55,7 +55,9 @@ public sealed class UpstreamCertificateValidator
     private readonly TimeProvider _time;
     private readonly RevocationCache? _revocationCache;
     private readonly TrustAnchorCache? _anchors;
+    private readonly VerdictCache? _verdicts;
     private long _chainRebuilds;
+    private long _verdictHits;
     private long _anchorHits;
     private long _revocationCacheHits;
 
@@ -86,6 +88,11 @@ public sealed class UpstreamCertificateValidator
             var lifetime = _trustBundle is null ? options.TrustAnchorLifetime : TimeSpan.MaxValue;
             _anchors = new TrustAnchorCache(_time, lifetime, AnchorServerCapacity, AnchorCapacity);
         }
+
+        if (options.VerdictCacheTime > TimeSpan.Zero)
+        {
+            _verdicts = new VerdictCache(_time, options.VerdictCacheTime, AnchorServerCapacity);
+        }
     }
 
     /// <summary>
@@ -99,6 +106,12 @@ public sealed class UpstreamCertificateValidator
 
     /// <summary>Roots learned as anchors; 0 when the trust store is small enough to be used whole.</summary>
     public int TrustAnchorCount => _anchors?.AnchorCount ?? 0;
+
+    /// <summary>Callback validations settled by a verdict kept for the same certificates (<see cref="VerdictCache"/>).</summary>
+    public long VerdictCacheHits => Interlocked.Read(ref _verdictHits);
+
+    /// <summary>Servers whose last (clean) verdict is kept.</summary>
+    public int VerdictCacheCount => _verdicts?.Count ?? 0;
 
     /// <summary>Validations whose revocation outcome came from the <see cref="RevocationCache"/>.</summary>
     public long RevocationCacheHits => Interlocked.Read(ref _revocationCacheHits);
@@ -121,10 +134,23 @@ public sealed class UpstreamCertificateValidator
     /// The chain policy for SslStream's handshake with the server <paramref name="serverKey"/> names: as
     /// <see cref="CreateChainPolicy()"/>, but trusting only the learned anchors this server may chain to (when the
     /// trust store is large, see <see cref="TrustAnchorCache"/>), and without revocation when that server's
-    /// revocation outcome is cached.
+    /// revocation outcome is cached. When a clean verdict is kept for this server (<see cref="VerdictCache"/>), a
+    /// policy that trusts nothing: the build stops at the first missing issuer, before any signature check, and
+    /// the verdict comes from the cache if the server presented the same certificates.
     /// </summary>
     public X509ChainPolicy ChainPolicyFor(string? serverKey)
     {
+        if (serverKey is not null && _verdicts?.HasFresh(serverKey) == true
+            && (_options.Revocation == RevocationCheckMode.Off || _revocationCache?.HasFresh(serverKey) == true))
+        {
+            return new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
+        }
+
         var policy = _anchors is null ? CreateChainPolicy() : CreateChainPolicy(_anchors.AnchorsFor(serverKey));
         if (serverKey is not null && _revocationCache?.HasFresh(serverKey) == true)
         {
@@ -191,6 +217,12 @@ public sealed class UpstreamCertificateValidator
         var leaf = certificate as X509Certificate2;
         using var loaded = leaf is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
         leaf ??= loaded!;
+        if (serverKey is not null && chain is not null && IsBuiltAgainstNothing(chain.ChainPolicy)
+            && TryCachedVerdict(serverKey, leaf, chain.ChainPolicy.ExtraStore, out var cached))
+        {
+            return Verdict(cached.Problems, cached.ChainStatus);
+        }
+
         var cache = serverKey is null ? null : _revocationCache;
         if (chain is not null && chain.ChainElements.Count > 0
             && chain.ChainPolicy.DisableCertificateDownloads == !_options.DownloadMissingIntermediates)
@@ -201,7 +233,7 @@ public sealed class UpstreamCertificateValidator
                 if (chain.ChainPolicy.RevocationMode == RevocationMode)
                 {
                     cache?.Set(serverKey!, RevocationCache.Fingerprint(chain), problems, status);
-                    return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
+                    return Remember(serverKey, leaf, chain, Verdict(problems | CheckName(leaf, serverName, targetAddress), status));
                 }
 
                 if (cache is not null && chain.ChainPolicy.RevocationMode == X509RevocationMode.NoCheck)
@@ -211,18 +243,12 @@ public sealed class UpstreamCertificateValidator
                     if (cache.TryGet(serverKey!, fingerprint, out var revocation, out var revocationStatus))
                     {
                         Interlocked.Increment(ref _revocationCacheHits);
-                        return Verdict(problems | revocation | CheckName(leaf, serverName, targetAddress), status | revocationStatus);
+                        return Remember(serverKey, leaf, chain, Verdict(problems | revocation | CheckName(leaf, serverName, targetAddress), status | revocationStatus));
                     }
 
-                    // Another chain than the one cached (the server changed certificates): check it here. An unknown
-                    // outcome found this way is not kept: the next handshake asks again, with the server's staple.
-                    var verdict = Validate(leaf, chain.ChainPolicy.ExtraStore, serverName, targetAddress, serverKey);
-                    if ((verdict.Problems & CertificateProblems.RevocationUnknown) == 0)
-                    {
-                        cache.Set(serverKey!, fingerprint, verdict.Problems, verdict.ChainStatus);
-                    }
-
-                    return verdict;
+                    // Another chain than the one cached (the server changed certificates): check it here (which keeps
+                    // its outcome for the next handshakes).
+                    return Validate(leaf, chain.ChainPolicy.ExtraStore, serverName, targetAddress, serverKey);
                 }
             }
         }
@@ -261,13 +287,18 @@ public sealed class UpstreamCertificateValidator
                 chain.Build(leaf);
                 (problems, status) = Classify(chain);
                 LearnAnchor(chain, status, serverKey);
+                if (serverKey is not null && (problems & CertificateProblems.RevocationUnknown) == 0)
+                {
+                    // An unknown outcome found here is not kept: the next handshake asks again, with the server's staple.
+                    _revocationCache?.Set(serverKey, RevocationCache.Fingerprint(chain), problems, status);
+                }
             }
             catch (CryptographicException)
             {
-                (problems, status) = (CertificateProblems.Other, default);
+                return Verdict(CertificateProblems.Other | CheckName(leaf, serverName, targetAddress), default);
             }
 
-            return Verdict(problems | CheckName(leaf, serverName, targetAddress), status);
+            return Remember(serverKey, leaf, chain, Verdict(problems | CheckName(leaf, serverName, targetAddress), status), intermediates);
         }
         finally
         {
@@ -325,6 +356,45 @@ public sealed class UpstreamCertificateValidator
 
         Interlocked.Increment(ref _anchorHits);
         return true;
+    }
+
+    /// <summary>The policy <see cref="ChainPolicyFor"/> gives when a verdict is kept: no root trusted, so the build proves nothing.</summary>
+    private bool IsBuiltAgainstNothing(X509ChainPolicy policy) =>
+        _verdicts is not null && policy.TrustMode == X509ChainTrustMode.CustomRootTrust && policy.CustomTrustStore.Count == 0;
+
+    /// <summary>
+    /// A verdict kept for exactly these certificates from this server; with revocation on, only while the
+    /// revocation cache still holds the same outcome (good, or unknown under soft-fail) for the chain they built to.
+    /// </summary>
+    private bool TryCachedVerdict(string serverKey, X509Certificate2 leaf, X509Certificate2Collection presented, out CertificateVerdict verdict)
+    {
+        if (_verdicts is null || !_verdicts.TryGet(serverKey, leaf, presented, out verdict, out byte[] chainFingerprint))
+        {
+            verdict = default;
+            return false;
+        }
+
+        if (_options.Revocation != RevocationCheckMode.Off
+            && (_revocationCache is null || !_revocationCache.TryGet(serverKey, chainFingerprint, out var revocation, out _)
+                || revocation != (verdict.Problems & CertificateProblems.RevocationUnknown)))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _verdictHits);
+        return true;
+    }
+
+    /// <summary>Offers a verdict to the <see cref="VerdictCache"/> (which keeps clean ones) and returns it.</summary>
+    private CertificateVerdict Remember(
+        string? serverKey, X509Certificate2 leaf, X509Chain chain, CertificateVerdict verdict, X509Certificate2Collection? presented = null)
+    {
+        if (serverKey is not null && _verdicts is not null)
+        {
+            _verdicts.Set(serverKey, leaf, presented ?? chain.ChainPolicy.ExtraStore, chain, verdict);
+        }
+
+        return verdict;
     }
 
     private void LearnAnchor(X509Chain chain, X509ChainStatusFlags status, string? serverKey)

@@ -37,6 +37,14 @@ public sealed record UpstreamValidationOptions
     /// </summary>
     public TimeSpan RevocationCacheTime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a server's clean verdict is reused for exactly the same presented certificates
+    /// (<see cref="VerdictCache"/>), so that its chain is not built again; zero builds it for every connection. Never
+    /// past the earliest expiry in the chain, and with revocation on only while the revocation outcome is cached. A
+    /// root removed from the trust store is still trusted this long for servers that chained to it.
+    /// </summary>
+    public TimeSpan VerdictCacheTime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Servers whose revocation outcome is kept at most.</summary>
     public int RevocationCacheSize { get; init; } = 10_000;
 

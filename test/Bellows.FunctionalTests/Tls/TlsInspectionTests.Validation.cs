@@ -51,20 +51,29 @@ public partial class TlsInspectionTests
 
     /// <summary>
     /// This lab trusts the system's roots plus the origin CA: once a chain has been validated against all of them,
-    /// later connections to that server are validated against the one root it chained to (the blocked cases above
-    /// run through the same path and stay blocked).
+    /// later connections to that server are settled without a build against the full store: by the one root it
+    /// chained to (trust anchor), or, as its certificates are the same, by the verdict kept for them (the blocked
+    /// cases above run through the same paths and stay blocked).
     /// </summary>
     [Fact]
-    public async Task RepeatedConnections_ValidatedThroughTheLearnedAnchor()
+    public async Task RepeatedConnections_SettledWithoutAFullBuild()
     {
-        long before = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits");
+        long anchorsBefore = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits");
+        long verdictsBefore = await TlsStatus.CounterAsync(fixture, "verdict_cache_hits");
+        long rebuildsBefore = await TlsStatus.CounterAsync(fixture, "chain_rebuilds");
         for (int i = 0; i < 3; i++)
         {
             await TlsVerdicts.AssertAllowedAsync(fixture, LabOriginNames.Www, fixture.Lab.Options.BellowsCaPath);
         }
 
-        long after = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits");
-        Assert.True(after - before >= 2, $"3 connections to {LabOriginNames.Www}: trust_anchor_hits went {before} -> {after}");
+        long anchors = await TlsStatus.CounterAsync(fixture, "trust_anchor_hits") - anchorsBefore;
+        long verdicts = await TlsStatus.CounterAsync(fixture, "verdict_cache_hits") - verdictsBefore;
+        long rebuilds = await TlsStatus.CounterAsync(fixture, "chain_rebuilds") - rebuildsBefore;
+        string counters = $"3 connections to {LabOriginNames.Www}: trust_anchor_hits +{anchors}, verdict_cache_hits +{verdicts}, chain_rebuilds +{rebuilds}";
+        Assert.True(verdicts >= 1, counters);
+        Assert.True(anchors + verdicts >= 2, counters);
+        Assert.True(rebuilds <= 1, counters);
         Assert.InRange(await TlsStatus.CounterAsync(fixture, "trust_anchors"), 1, 64);
+        Assert.InRange(await TlsStatus.CounterAsync(fixture, "verdicts_cached"), 1, 10_000);
     }
 }

@@ -20,7 +20,7 @@ public sealed class RevocationCacheTests : IAsyncLifetime
     private static readonly byte[] s_revokedSerial = [0x21, 0x22, 0x23, 0x24];
 
     private readonly TempDirectory _dir = new();
-    private readonly X509Certificate2 _root = TestCertificates.CreateRoot("Revocation Cache Test Root");
+    private readonly X509Certificate2 _root = TestCertificates.CreateRoot($"Revocation Cache Test Root {Guid.NewGuid():N}");
     private StaticHttpServer? _crlServer;
     private X509Certificate2? _revoked;
     private X509Certificate2? _good;
@@ -119,6 +119,58 @@ public sealed class RevocationCacheTests : IAsyncLifetime
 
         Assert.Equal(X509RevocationMode.NoCheck, within);
         Assert.Equal(X509RevocationMode.Online, after);
+    }
+
+    [Fact]
+    public void GoodChain_VerdictCacheSettlesTheNextHandshake_WhileTheOutcomeIsCached()
+    {
+        var validator = Validator();
+
+        var first = Handshake(validator, _good!, out _);
+        var second = Handshake(validator, _good!, out var secondMode);
+
+        Assert.Equal("ok", first.ToString());
+        Assert.Equal("ok", second.ToString());
+        Assert.Equal(X509RevocationMode.NoCheck, secondMode);
+        Assert.Equal(1, validator.VerdictCacheHits);
+    }
+
+    [Fact]
+    public void NoRevocationInformation_SoftFail_VerdictKeptWithTheUnknownStatus_HardFail_NeverKept()
+    {
+        using var bare = TestCertificates.CreateLeaf(_root, "CN=" + Server, [Server]);
+        var soft = Validator();
+        var hard = Validator(mode: RevocationCheckMode.HardFail);
+
+        Handshake(soft, bare, out _);
+        var softSecond = Handshake(soft, bare, out _);
+        Handshake(hard, bare, out _);
+        var hardSecond = Handshake(hard, bare, out _);
+
+        Assert.Equal(CertificateProblems.RevocationUnknown, softSecond.Problems);
+        Assert.True(softSecond.IsTrusted);
+        Assert.Equal(1, soft.VerdictCacheHits);
+        Assert.Equal(CertificateProblems.RevocationUnknown, hardSecond.Problems);
+        Assert.False(hardSecond.IsTrusted);
+        Assert.Equal(0, hard.VerdictCacheHits);
+    }
+
+    [Fact]
+    public void RevocationCacheOff_VerdictsNotReused()
+    {
+        var validator = new UpstreamCertificateValidator(new UpstreamValidationOptions
+        {
+            TrustBundlePath = _bundle,
+            Revocation = RevocationCheckMode.SoftFail,
+            RevocationCacheTime = TimeSpan.Zero,
+        });
+
+        Handshake(validator, _good!, out _);
+        var second = Handshake(validator, _good!, out var secondMode);
+
+        Assert.Equal("ok", second.ToString());
+        Assert.Equal(X509RevocationMode.Online, secondMode);
+        Assert.Equal(0, validator.VerdictCacheHits);
     }
 
     [Fact]

@@ -40,18 +40,16 @@ public sealed class TrustAnchorTests : IDisposable
         _dir.Dispose();
     }
 
+    /// <summary>A validator without the <see cref="VerdictCache"/>, which would settle repeated handshakes before the anchors are asked.</summary>
     private UpstreamCertificateValidator Validator(string? bundle = null, string? extra = null, TimeProvider? time = null) =>
-        new(new UpstreamValidationOptions { TrustBundlePath = bundle ?? _largeBundle, ExtraTrustPath = extra }, time);
+        new(new UpstreamValidationOptions { TrustBundlePath = bundle ?? _largeBundle, ExtraTrustPath = extra, VerdictCacheTime = TimeSpan.Zero }, time);
 
-    /// <summary>What SslStream does: build with the policy it was given (a copy), the server's certificates as extra store, then call back.</summary>
     private static CertificateVerdict Handshake(
         UpstreamCertificateValidator validator, string server, X509Certificate2 leaf, X509Certificate2[] sent, out int anchorsOffered)
     {
-        using var chain = new X509Chain { ChainPolicy = validator.ChainPolicyFor(server).Clone() };
-        anchorsOffered = chain.ChainPolicy.TrustMode == X509ChainTrustMode.CustomRootTrust ? chain.ChainPolicy.CustomTrustStore.Count : -1;
-        chain.ChainPolicy.ExtraStore.AddRange(sent.Select(TestCertificates.PublicOnly).ToArray());
-        chain.Build(leaf);
-        return validator.Validate(leaf, chain, SslPolicyErrors.None, server, s_ip, server);
+        var verdict = SimulatedHandshake.Run(validator, server, s_ip, leaf, sent, out var offered);
+        anchorsOffered = offered.TrustMode == X509ChainTrustMode.CustomRootTrust ? offered.CustomTrustStore.Count : -1;
+        return verdict;
     }
 
     [Fact]

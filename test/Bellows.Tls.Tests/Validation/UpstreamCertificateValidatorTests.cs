@@ -13,7 +13,7 @@ public sealed class UpstreamCertificateValidatorTests : IDisposable
     private static readonly IPAddress s_ip = IPAddress.Parse("192.0.2.1");
 
     private readonly TempDirectory _dir = new();
-    private readonly X509Certificate2 _root = TestCertificates.CreateRoot("Validator Test Root");
+    private readonly X509Certificate2 _root = TestCertificates.CreateRoot($"Validator Test Root {Guid.NewGuid():N}");
     private readonly string _bundle;
 
     public UpstreamCertificateValidatorTests()
