@@ -72,7 +72,7 @@ public sealed partial class BenchmarkRunner
             switch (name)
             {
                 case "routed":
-                    paths.Add((routed, material.OriginCaPath, TlsMaterial.OriginCaName));
+                    paths.Add((routed, material.OriginCaPath, TlsMaterial.OriginIssuerName));
                     break;
                 case "squid":
                     paths.AddRange(squids.Select(s => ((ITrafficPath)s, material.SquidCaPath, TlsMaterial.SquidCaName)));
