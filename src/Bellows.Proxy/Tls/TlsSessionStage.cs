@@ -263,22 +263,9 @@ internal sealed class TlsSessionStage(TlsInspector inspector, ListenerSettings l
             return already == FirstBytes.TlsRecord;
         }
 
-        using var first = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        first.CancelAfter(listener.IdleTimeout);
-        var fromClient = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, first.Token).AsTask();
-        var fromServer = server.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, first.Token).AsTask();
-        var winner = await Task.WhenAny(fromClient, fromServer).ConfigureAwait(false);
-        bool clientFirst = winner == fromClient && fromClient.IsCompletedSuccessfully;
-        await first.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(fromClient, fromServer).ContinueWith(static _ => { }, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        var speaker = await FirstSpeaker.WaitAsync(client, server, listener.IdleTimeout, aborted).ConfigureAwait(false);
         aborted.ThrowIfCancellationRequested();
-        if (!clientFirst)
-        {
-            return false;
-        }
-
-        return StartsWithHandshakeRecord();
+        return speaker == Speaker.First && StartsWithHandshakeRecord();
     }
 
     private bool StartsWithHandshakeRecord() => PeekFirstBytes(client) == FirstBytes.TlsRecord;
