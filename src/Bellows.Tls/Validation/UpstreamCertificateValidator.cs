@@ -25,6 +25,11 @@ namespace Bellows.Tls.Validation;
 /// learned root is taken from that build; every other outcome is judged by a build against the full store.
 /// </para>
 /// <para>
+/// With a server key, a clean verdict is kept for the certificates that server presented (<see cref="VerdictCache"/>):
+/// while it is fresh, <see cref="ChainPolicyFor"/> gives a policy that trusts no root, and the callback takes the
+/// kept verdict when the server presented exactly the same certificates (anything else is validated in full).
+/// </para>
+/// <para>
 /// With revocation on and a server key (SNI and address), <see cref="ChainPolicyFor"/> leaves revocation out of
 /// SslStream's chain build when this server's outcome for its chain is still in the <see cref="RevocationCache"/>,
 /// and <see cref="Validate(X509Certificate?, X509Chain?, SslPolicyErrors, string?, IPAddress?, string?)"/> adds the
@@ -135,7 +140,7 @@ public sealed class UpstreamCertificateValidator
     /// <see cref="CreateChainPolicy()"/>, but trusting only the learned anchors this server may chain to (when the
     /// trust store is large, see <see cref="TrustAnchorCache"/>), and without revocation when that server's
     /// revocation outcome is cached. When a clean verdict is kept for this server (<see cref="VerdictCache"/>), a
-    /// policy that trusts nothing: the build stops at the first missing issuer, before any signature check, and
+    /// policy that trusts nothing: the build stops below the root, without the signature checks that need it, and
     /// the verdict comes from the cache if the server presented the same certificates.
     /// </summary>
     public X509ChainPolicy ChainPolicyFor(string? serverKey)
