@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Bellows.Proxy.Relay;
 using Bellows.Proxy.Sessions;
 using Bellows.Transport.Buffers;
+using Bellows.Transport.Tests.Sockets;
 
 namespace Bellows.Proxy.Tests.Relay;
 

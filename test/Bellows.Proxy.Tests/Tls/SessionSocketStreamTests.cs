@@ -2,6 +2,7 @@
 using System.Net.Sockets;
 using Bellows.Proxy.Tests.Relay;
 using Bellows.Proxy.Tls;
+using Bellows.Transport.Tests.Sockets;
 
 namespace Bellows.Proxy.Tests.Tls;
 

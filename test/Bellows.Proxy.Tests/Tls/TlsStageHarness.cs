@@ -13,6 +13,7 @@ using Bellows.Proxy.Tls;
 using Bellows.Tls.Certificates;
 using Bellows.Tls.Tests.Infrastructure;
 using Bellows.Transport.Buffers;
+using Bellows.Transport.Tests.Sockets;
 
 namespace Bellows.Proxy.Tests.Tls;
 

@@ -6,59 +6,44 @@ using Bellows.Transport.Sockets;
 namespace Bellows.Transport.Tests.Sockets;
 
 /// <summary>
-/// Two connected pairs: <c>client</c> talks to <c>near</c>, <c>server</c> to <c>far</c>; the race watches
-/// <c>near</c> and <c>far</c> as a proxy watches its two legs.
+/// Two connected pairs: the race watches the B ends as a proxy watches its two legs; the A ends play client and
+/// server.
 /// </summary>
 [Collection(nameof(FirstSpeakerTests))]
 public sealed class FirstSpeakerTests : IAsyncLifetime
 {
-    private (Socket Near, Socket Peer) _client;
-    private (Socket Near, Socket Peer) _server;
+    private SocketPair _client = null!;
+    private SocketPair _server = null!;
 
     public async Task InitializeAsync()
     {
-        _client = await PairAsync();
-        _server = await PairAsync();
+        _client = await SocketPair.CreateAsync();
+        _server = await SocketPair.CreateAsync();
     }
 
     public Task DisposeAsync()
     {
-        foreach (var socket in new[] { _client.Near, _client.Peer, _server.Near, _server.Peer })
-        {
-            socket.Dispose();
-        }
-
+        _client.Dispose();
+        _server.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static async Task<(Socket Near, Socket Peer)> PairAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var connect = peer.ConnectAsync(listener.LocalEndPoint!);
-        var near = await listener.AcceptAsync();
-        await connect;
-        return (near, peer);
     }
 
     [Fact]
     public async Task ClientSpeaksFirst_First_AndBothSidesLoseNothing()
     {
-        var race = FirstSpeaker.WaitAsync(_client.Near, _server.Near, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var race = FirstSpeaker.WaitAsync(_client.B, _server.B, TimeSpan.FromSeconds(10), CancellationToken.None);
         await Task.Delay(50);
         Assert.False(race.IsCompleted);
 
-        await _client.Peer.SendAsync(new byte[] { 0x16, 3, 1 });
+        await _client.A.SendAsync(new byte[] { 0x16, 3, 1 });
         var speaker = await race.WaitAsync(TimeSpan.FromSeconds(5));
 
         // The loser's zero-byte receive is still queued on its socket: later data reaches the next reader whole.
-        await _server.Peer.SendAsync(new byte[] { 1, 2, 3, 4 });
+        await _server.A.SendAsync(new byte[] { 1, 2, 3, 4 });
         var fromServer = new byte[8];
-        int serverRead = await _server.Near.ReceiveAsync(fromServer).WaitAsync(TimeSpan.FromSeconds(5));
+        int serverRead = await _server.B.ReceiveAsync(fromServer).WaitAsync(TimeSpan.FromSeconds(5));
         var fromClient = new byte[8];
-        int clientRead = await _client.Near.ReceiveAsync(fromClient).WaitAsync(TimeSpan.FromSeconds(5));
+        int clientRead = await _client.B.ReceiveAsync(fromClient).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(Speaker.First, speaker);
         Assert.Equal(new byte[] { 1, 2, 3, 4 }, fromServer[..serverRead]);
@@ -68,9 +53,9 @@ public sealed class FirstSpeakerTests : IAsyncLifetime
     [Fact]
     public async Task ServerSpeaksFirst_Second()
     {
-        var race = FirstSpeaker.WaitAsync(_client.Near, _server.Near, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var race = FirstSpeaker.WaitAsync(_client.B, _server.B, TimeSpan.FromSeconds(10), CancellationToken.None);
 
-        await _server.Peer.SendAsync("220 smtp ready\r\n"u8.ToArray());
+        await _server.A.SendAsync("220 smtp ready\r\n"u8.ToArray());
 
         Assert.Equal(Speaker.Second, await race.WaitAsync(TimeSpan.FromSeconds(5)));
     }
@@ -80,7 +65,7 @@ public sealed class FirstSpeakerTests : IAsyncLifetime
     {
         var started = DateTime.UtcNow;
 
-        var speaker = await FirstSpeaker.WaitAsync(_client.Near, _server.Near, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        var speaker = await FirstSpeaker.WaitAsync(_client.B, _server.B, TimeSpan.FromMilliseconds(200), CancellationToken.None);
 
         Assert.Equal(Speaker.Nobody, speaker);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(150));
@@ -89,9 +74,9 @@ public sealed class FirstSpeakerTests : IAsyncLifetime
     [Fact]
     public async Task ServerCloses_ItsEndOfStreamWins()
     {
-        var race = FirstSpeaker.WaitAsync(_client.Near, _server.Near, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var race = FirstSpeaker.WaitAsync(_client.B, _server.B, TimeSpan.FromSeconds(10), CancellationToken.None);
 
-        _server.Peer.Shutdown(SocketShutdown.Send);
+        _server.A.Shutdown(SocketShutdown.Send);
 
         Assert.Equal(Speaker.Second, await race.WaitAsync(TimeSpan.FromSeconds(5)));
     }
@@ -112,8 +97,8 @@ public sealed class FirstSpeakerTests : IAsyncLifetime
         AppDomain.CurrentDomain.FirstChanceException += Count;
         try
         {
-            var race = FirstSpeaker.WaitAsync(_client.Near, _server.Near, TimeSpan.FromSeconds(10), CancellationToken.None);
-            await _client.Peer.SendAsync(new byte[] { 1 });
+            var race = FirstSpeaker.WaitAsync(_client.B, _server.B, TimeSpan.FromSeconds(10), CancellationToken.None);
+            await _client.A.SendAsync(new byte[] { 1 });
             Assert.Equal(Speaker.First, await race.WaitAsync(TimeSpan.FromSeconds(5)));
             await Task.Delay(50);
         }

@@ -7,24 +7,13 @@ namespace Bellows.Transport.Tests.Sockets;
 
 public sealed class SocketOperationTests : IAsyncLifetime
 {
-    private Socket _a = null!;
-    private Socket _b = null!;
+    private SocketPair _pair = null!;
 
-    public async Task InitializeAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        _a = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        var connect = _a.ConnectAsync(listener.LocalEndPoint!);
-        _b = await listener.AcceptAsync();
-        await connect;
-    }
+    public async Task InitializeAsync() => _pair = await SocketPair.CreateAsync();
 
     public Task DisposeAsync()
     {
-        _a.Dispose();
-        _b.Dispose();
+        _pair.Dispose();
         return Task.CompletedTask;
     }
 
@@ -32,14 +21,14 @@ public sealed class SocketOperationTests : IAsyncLifetime
     public async Task ZeroByteReceive_WaitsForData_ThenTheDataIsThere()
     {
         using var operation = new SocketOperation();
-        var wait = operation.ReceiveAsync(_b, Memory<byte>.Empty);
+        var wait = operation.ReceiveAsync(_pair.B, Memory<byte>.Empty);
         await Task.Delay(50);
         Assert.False(wait.IsCompleted);
 
-        await _a.SendAsync(new byte[] { 7, 8, 9 });
+        await _pair.A.SendAsync(new byte[] { 7, 8, 9 });
         var ready = await wait;
         var buffer = new byte[8];
-        var read = await operation.ReceiveAsync(_b, buffer);
+        var read = await operation.ReceiveAsync(_pair.B, buffer);
 
         Assert.Equal(SocketResult.Ok(0), ready);
         Assert.Equal(SocketResult.Ok(3), read);
@@ -50,11 +39,11 @@ public sealed class SocketOperationTests : IAsyncLifetime
     public async Task PeerResets_ReportedAsConnectionReset_WithoutAnException()
     {
         using var operation = new SocketOperation();
-        _a.LingerState = new LingerOption(true, 0);
-        _a.Close();
+        _pair.A.LingerState = new LingerOption(true, 0);
+        _pair.A.Close();
         await Task.Delay(50);
 
-        var result = await operation.ReceiveAsync(_b, new byte[16]);
+        var result = await operation.ReceiveAsync(_pair.B, new byte[16]);
 
         Assert.Equal(SocketResult.Failed(SocketError.ConnectionReset), result);
         Assert.False(result.Succeeded);
@@ -64,8 +53,8 @@ public sealed class SocketOperationTests : IAsyncLifetime
     public async Task PendingReceive_SocketClosed_CompletesAsAborted()
     {
         using var operation = new SocketOperation();
-        var pending = operation.ReceiveAsync(_b, Memory<byte>.Empty);
-        _b.Dispose();
+        var pending = operation.ReceiveAsync(_pair.B, Memory<byte>.Empty);
+        _pair.B.Dispose();
 
         var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -78,12 +67,12 @@ public sealed class SocketOperationTests : IAsyncLifetime
         var data = new byte[4 << 20];
         new Random(42).NextBytes(data);
         using var operation = new SocketOperation();
-        var send = operation.SendAsync(_a, data).AsTask();
+        var send = operation.SendAsync(_pair.A, data).AsTask();
         var received = new MemoryStream();
         var buffer = new byte[64 << 10];
         while (received.Length < data.Length)
         {
-            int n = await _b.ReceiveAsync(buffer);
+            int n = await _pair.B.ReceiveAsync(buffer);
             Assert.True(n > 0, "the sender's side closed early");
             received.Write(buffer, 0, n);
         }

@@ -2,9 +2,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Bellows.Proxy.Tests.Relay;
+namespace Bellows.Transport.Tests.Sockets;
 
-/// <summary>Two connected loopback TCP sockets.</summary>
+/// <summary>Two connected loopback TCP sockets (also compiled into Bellows.Proxy.Tests).</summary>
 internal sealed class SocketPair : IDisposable
 {
     private SocketPair(Socket a, Socket b)
