@@ -6,7 +6,7 @@ using Bellows.Tls.Validation;
 
 namespace Bellows.Tls.Tests.Infrastructure;
 
-/// <summary>What SslStream does with an upstream certificate, without the network.</summary>
+/// <summary>What SslStream does with an upstream certificate: without the network, or through a real handshake.</summary>
 internal static class SimulatedHandshake
 {
     /// <summary>
@@ -22,5 +22,27 @@ internal static class SimulatedHandshake
         chain.ChainPolicy.ExtraStore.AddRange(sent.Select(TestCertificates.PublicOnly).ToArray());
         chain.Build(leaf);
         return validator.Validate(leaf, chain, SslPolicyErrors.None, server, address, server);
+    }
+
+    /// <summary>
+    /// The same through a real handshake: a loopback SslStream server with <paramref name="served"/>, a client
+    /// with the policy the validator gives and a callback into it, as the proxy's upstream leg does.
+    /// </summary>
+    public static async Task<CertificateVerdict> RealAsync(
+        UpstreamCertificateValidator validator, string server, IPAddress address, SslStreamCertificateContext served)
+    {
+        CertificateVerdict verdict = default;
+        var client = new SslClientAuthenticationOptions
+        {
+            TargetHost = server,
+            CertificateChainPolicy = validator.ChainPolicyFor(server),
+            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                verdict = validator.Validate(certificate, chain, errors, server, address, server);
+                return true;
+            },
+        };
+        await LoopbackTls.HandshakeAsync(new SslServerAuthenticationOptions { ServerCertificateContext = served }, client);
+        return verdict;
     }
 }

@@ -249,17 +249,7 @@ public sealed class TrustAnchorTests : IDisposable
         var verdicts = new List<CertificateVerdict>();
         for (int i = 0; i < 2; i++)
         {
-            var client = new SslClientAuthenticationOptions
-            {
-                TargetHost = "tls.example",
-                CertificateChainPolicy = validator.ChainPolicyFor("tls.example"),
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                {
-                    verdicts.Add(validator.Validate(certificate, chain, errors, "tls.example", s_ip, "tls.example"));
-                    return true;
-                },
-            };
-            await LoopbackTls.HandshakeAsync(new SslServerAuthenticationOptions { ServerCertificateContext = context }, client);
+            verdicts.Add(await SimulatedHandshake.RealAsync(validator, "tls.example", s_ip, context));
         }
 
         Assert.Equal(["ok", "ok"], verdicts.Select(v => v.ToString()));

@@ -202,17 +202,7 @@ public sealed class VerdictCacheTests : IDisposable
         foreach (var served in new[] { leaf, leaf, other, leaf })
         {
             var context = SslStreamCertificateContext.Create(served, [TestCertificates.PublicOnly(_intermediate)], offline: true);
-            var client = new SslClientAuthenticationOptions
-            {
-                TargetHost = "tls.example",
-                CertificateChainPolicy = validator.ChainPolicyFor("tls.example"),
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                {
-                    verdicts.Add(validator.Validate(certificate, chain, errors, "tls.example", s_ip, "tls.example"));
-                    return true;
-                },
-            };
-            await LoopbackTls.HandshakeAsync(new SslServerAuthenticationOptions { ServerCertificateContext = context }, client);
+            verdicts.Add(await SimulatedHandshake.RealAsync(validator, "tls.example", s_ip, context));
         }
 
         // 1: built in full; 2: from the cache; 3: another certificate, built in full (and now kept); 4: the first
