@@ -25,7 +25,10 @@ public sealed class HandoffMesh<T>
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
+            // The worker's read loop runs on the writing acceptor's thread: starting a session (destination,
+            // socket, non-blocking connect) is short, and a thread-pool wake-up per connection was not
+            // (docs/architecture.md, Hand-off mesh).
+            AllowSynchronousContinuations = true,
         };
         for (int i = 0; i < acceptors; i++)
         {

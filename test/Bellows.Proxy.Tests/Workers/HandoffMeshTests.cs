@@ -40,4 +40,26 @@ public class HandoffMeshTests
         Assert.True(w.TryWrite(2));
         Assert.False(w.TryWrite(3));
     }
+
+    [Fact]
+    public async Task Mesh_Write_RunsTheWaitingReaderOnTheWritersThread()
+    {
+        // A worker waiting on its inbox starts the session inside the acceptor's write: no thread-pool hop.
+        var mesh = new HandoffMesh<int>(1, 1, capacity: 4);
+        var waiting = mesh.ReadersOf(0)[0].WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        int readerThread = 0;
+        var reader = waiting.ContinueWith(
+            _ => readerThread = Environment.CurrentManagedThreadId, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var (writerThread, ranInsideWrite) = await Task.Run(() =>
+        {
+            Assert.True(mesh.WritersOf(0)[0].TryWrite(7));
+            return (Environment.CurrentManagedThreadId, reader.IsCompleted);
+        });
+
+        Assert.True(ranInsideWrite);
+        Assert.Equal(writerThread, readerThread);
+        await reader;
+    }
 }
