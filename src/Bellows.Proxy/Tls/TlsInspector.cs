@@ -14,6 +14,7 @@ namespace Bellows.Proxy.Tls;
 /// </summary>
 public sealed class TlsInspector : IDisposable
 {
+    private readonly MintingKeyPool _keys = new();
     private long _inspected;
     private long _bypassed;
     private long _notTls;
@@ -33,7 +34,7 @@ public sealed class TlsInspector : IDisposable
         Authority = authority;
         Custom = custom;
         Time = time ?? TimeProvider.System;
-        Certificates = new MintedCertificateCache(new CertificateMinter(authority, Time), config.CacheSize, Time);
+        Certificates = new MintedCertificateCache(new CertificateMinter(authority, Time, _keys), config.CacheSize, Time);
         Validator = new UpstreamCertificateValidator(new UpstreamValidationOptions
         {
             TrustBundlePath = config.TrustBundle,
@@ -185,5 +186,9 @@ public sealed class TlsInspector : IDisposable
             Validator.VerdictCacheHits, Validator.VerdictCacheCount);
     }
 
-    public void Dispose() => Authority.Dispose();
+    public void Dispose()
+    {
+        _keys.Dispose();
+        Authority.Dispose();
+    }
 }

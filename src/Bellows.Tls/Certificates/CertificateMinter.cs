@@ -18,7 +18,8 @@ namespace Bellows.Tls.Certificates;
 /// <para>
 /// Every minted certificate gets its own ECDSA P-256 key. Smithproxy shares one server key across all spoofed
 /// certificates; a fresh key costs well under a millisecond (see docs/tls.md for the measured figures) and
-/// means no two inspected sites share key material. The certificate is returned bound to its key with
+/// means no two inspected sites share key material; a <see cref="MintingKeyPool"/> makes those keys ahead of need,
+/// off the first connection's path. The certificate is returned bound to its key with
 /// <see cref="ECDsaCertificateExtensions.CopyWithPrivateKey"/>, which SslStream on Linux accepts directly (no
 /// PKCS#12 round trip: that is only needed for SChannel on Windows).
 /// </para>
@@ -47,12 +48,15 @@ public sealed class CertificateMinter
 
     private readonly TimeProvider _time;
     private readonly X509AuthorityKeyIdentifierExtension _authorityKeyId;
+    private readonly MintingKeyPool? _keys;
 
-    public CertificateMinter(CertificateAuthority authority, TimeProvider? timeProvider = null)
+    /// <param name="keys">Keys generated ahead of need (the caller owns the pool); null: each mint generates its own.</param>
+    public CertificateMinter(CertificateAuthority authority, TimeProvider? timeProvider = null, MintingKeyPool? keys = null)
     {
         ArgumentNullException.ThrowIfNull(authority);
         Authority = authority;
         _time = timeProvider ?? TimeProvider.System;
+        _keys = keys;
         _authorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(authority.SubjectKeyIdentifier.Span);
     }
 
@@ -66,7 +70,7 @@ public sealed class CertificateMinter
     public X509Certificate2 Mint(CertificateTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = _keys?.Take() ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var hash = template.SelfSigned ? HashAlgorithmName.SHA256 : Authority.SignatureHash;
         var request = new CertificateRequest(template.Subject, key, hash);
         var extensions = request.CertificateExtensions;

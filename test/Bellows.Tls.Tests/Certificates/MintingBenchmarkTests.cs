@@ -19,6 +19,8 @@ public class MintingBenchmarkTests
         Assert.True(result.MeanMilliseconds > 0);
         Assert.True(result.CertificatesPerSecond > 0);
         Assert.Equal(withContext, result.IncludesCertificateContext);
+        Assert.True(result.CpuMillisecondsPerCertificate > 0);
+        Assert.InRange(result.KeysGeneratedInline, 0, 20);
         Assert.Contains("certs/s", result.ToString(), StringComparison.Ordinal);
     }
 }
