@@ -29,6 +29,7 @@ public sealed class DuplexRelay
     private readonly RelayLeg _server;
     private readonly PinnedBufferPool _pool;
     private readonly IRelayAccounting _accounting;
+    private SocketOperation? _serverOperation;
     private FirstCloseReason _reason;
     private long _bytesUp;
     private long _bytesDown;
@@ -36,7 +37,9 @@ public sealed class DuplexRelay
     private int _openDirections = 2;
     private int _released;
 
-    public DuplexRelay(RelayLeg client, RelayLeg server, PinnedBufferPool pool, IRelayAccounting accounting)
+    /// <param name="serverOperation">The operation that connected the server socket, for the server-to-client
+    /// direction (the relay owns it from here); null: each direction makes its own.</param>
+    public DuplexRelay(RelayLeg client, RelayLeg server, PinnedBufferPool pool, IRelayAccounting accounting, SocketOperation? serverOperation = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(server);
@@ -46,6 +49,7 @@ public sealed class DuplexRelay
         _server = server;
         _pool = pool;
         _accounting = accounting;
+        _serverOperation = serverOperation;
         _lastActivity = Environment.TickCount64;
     }
 
@@ -73,7 +77,14 @@ public sealed class DuplexRelay
         bool sending = false;
 
         // Disposed when this direction ends: by then none of its operations is in flight.
-        using var operation = source.UsesSocketOperation || destination.UsesSocketOperation ? new SocketOperation() : null;
+        var given = upstream ? null : Interlocked.Exchange(ref _serverOperation, null);
+        bool usesOperation = source.UsesSocketOperation || destination.UsesSocketOperation;
+        if (!usesOperation)
+        {
+            given?.Dispose();
+        }
+
+        using var operation = usesOperation ? given ?? new SocketOperation() : null;
         try
         {
             while (true)

@@ -86,6 +86,9 @@ public sealed class TcpSession : IProxySession
     private async Task<SessionRecord> RunCoreAsync()
     {
         Socket? server = null;
+
+        // Connects the server socket, then serves the relay's server-to-client direction (which owns it from then on).
+        SocketOperation? operation = new();
         try
         {
             // :: Step 1
@@ -98,7 +101,7 @@ public sealed class TcpSession : IProxySession
             }
 
             // :: Step 2
-            server = await ConnectAsync(_destination).ConfigureAwait(false);
+            server = await ConnectAsync(_destination, operation).ConfigureAwait(false);
             if (server is null)
             {
                 SocketCloser.Reset(_client);
@@ -132,7 +135,8 @@ public sealed class TcpSession : IProxySession
             }
 
             // :: Step 4
-            _relay = new DuplexRelay(clientLeg, serverLeg, _pool, _accounting);
+            _relay = new DuplexRelay(clientLeg, serverLeg, _pool, _accounting, operation);
+            operation = null;
             if (!_earlyReason.Value.IsNone)
             {
                 _relay.Abort(_earlyReason.Value);
@@ -154,6 +158,10 @@ public sealed class TcpSession : IProxySession
             SocketCloser.Reset(_client);
             server?.Dispose();
             return CreateRecord();
+        }
+        finally
+        {
+            operation?.Dispose();
         }
     }
 
@@ -220,12 +228,12 @@ public sealed class TcpSession : IProxySession
     /// <summary>A connection addressed to the listener itself (not diverted) would make Bellows connect to itself.</summary>
     private bool PointsAtListener(IPEndPoint destination) => destination.Port == _listener.Port;
 
-    private async Task<Socket?> ConnectAsync(IPEndPoint destination)
+    private async Task<Socket?> ConnectAsync(IPEndPoint destination, SocketOperation operation)
     {
         var server = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
 
         // The timeout's timer lives only while connecting: a CTS kept for the whole session would leave
-        // one pending timer per connection behind.
+        // one pending timer per connection behind. Cancelling closes the socket, which ends the connect.
         using var connecting = new CancellationTokenSource(_listener.ConnectTimeout);
         Volatile.Write(ref _connecting, connecting);
         try
@@ -249,12 +257,20 @@ public sealed class TcpSession : IProxySession
                 server.Bind(ClientEndPoint);
             }
 
-            await server.ConnectAsync(destination, connecting.Token).ConfigureAwait(false);
-            return server;
-        }
-        catch (OperationCanceledException)
-        {
-            _earlyReason.TrySet(new CloseReason(CloseSide.Server, CloseKind.ConnectTimeout));
+            SocketResult result;
+            using (connecting.Token.UnsafeRegister(static state => Socket.CancelConnectAsync((SocketAsyncEventArgs)state!), operation))
+            {
+                result = await operation.ConnectAsync(server, destination).ConfigureAwait(false);
+            }
+
+            if (result.Succeeded)
+            {
+                return server;
+            }
+
+            _earlyReason.TrySet(connecting.IsCancellationRequested
+                ? new CloseReason(CloseSide.Server, CloseKind.ConnectTimeout)
+                : CloseReason.FromSocketError(CloseSide.Server, result.Error));
         }
         catch (SocketException e)
         {

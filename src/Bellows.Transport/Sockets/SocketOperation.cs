@@ -1,4 +1,5 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
@@ -24,6 +25,25 @@ public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<Soc
     public SocketOperation()
         : base(unsafeSuppressExecutionContextFlow: true)
     {
+    }
+
+    /// <summary>
+    /// Connects <paramref name="socket"/> to <paramref name="remote"/>. <see cref="Socket.CancelConnectAsync"/> with this
+    /// operation ends a pending connect (by closing the socket: <see cref="SocketError.OperationAborted"/>).
+    /// </summary>
+    /// <remarks>
+    /// Why not <c>Socket.ConnectAsync(EndPoint, CancellationToken)</c>: it leaves .NET's own awaitable event args
+    /// (296 bytes) on the socket for the rest of its life; the relay then receives and sends through this
+    /// operation, which it needs anyway.
+    /// </remarks>
+    public ValueTask<SocketResult> ConnectAsync(Socket socket, EndPoint remote)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(remote);
+        _core.Reset();
+        SetBuffer(Memory<byte>.Empty);
+        RemoteEndPoint = remote;
+        return socket.ConnectAsync(this) ? new ValueTask<SocketResult>(this, _core.Version) : new ValueTask<SocketResult>(Result());
     }
 
     /// <summary>Receives into <paramref name="buffer"/> (empty: waits until data or end of stream is ready).</summary>

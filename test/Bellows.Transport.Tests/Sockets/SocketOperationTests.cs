@@ -80,4 +80,85 @@ public sealed class SocketOperationTests : IAsyncLifetime
         Assert.Equal(SocketResult.Ok(data.Length), await send.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(data, received.ToArray());
     }
+
+    [Fact]
+    public async Task Connect_ThenTheSameOperationReceives()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var operation = new SocketOperation();
+
+        var connected = await operation.ConnectAsync(client, listener.LocalEndPoint!).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        using var accepted = await listener.AcceptAsync();
+        await accepted.SendAsync(new byte[] { 1, 2 });
+        var buffer = new byte[4];
+        var read = await operation.ReceiveAsync(client, buffer);
+
+        Assert.True(connected.Succeeded);
+        Assert.True(client.Connected);
+        Assert.Equal(SocketResult.Ok(2), read);
+        Assert.Equal(new byte[] { 1, 2 }, buffer[..2]);
+    }
+
+    [Fact]
+    public async Task Connect_NobodyListening_ReportedAsRefused_WithoutAnException()
+    {
+        // A port that was just free: bind, note it, close.
+        EndPoint closed;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closed = probe.LocalEndPoint!;
+        }
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var operation = new SocketOperation();
+
+        var result = await operation.ConnectAsync(client, closed).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(SocketResult.Failed(SocketError.ConnectionRefused), result);
+    }
+
+    [Fact]
+    public async Task PendingConnect_Cancelled_CompletesAsAborted()
+    {
+        // A listener that never accepts, its queue filled: the next SYN is dropped and the connect stays pending.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var fillers = new List<Socket>();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var operation = new SocketOperation();
+        try
+        {
+            ValueTask<SocketResult> pending = default;
+            for (int i = 0; i < 8; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                fillers.Add(filler);
+                var attempt = filler.ConnectAsync(listener.LocalEndPoint!).WaitAsync(TimeSpan.FromMilliseconds(300));
+                if (!await attempt.ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
+                {
+                    pending = operation.ConnectAsync(client, listener.LocalEndPoint!);
+                    break;
+                }
+            }
+
+            await Task.Delay(200);
+            Assert.False(pending.IsCompleted, "the connect was not left pending (the listener's queue did not fill)");
+            Socket.CancelConnectAsync(operation);
+            var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(SocketError.OperationAborted, result.Error);
+        }
+        finally
+        {
+            foreach (var filler in fillers)
+            {
+                filler.Dispose();
+            }
+        }
+    }
 }
