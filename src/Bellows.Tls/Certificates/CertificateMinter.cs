@@ -70,7 +70,7 @@ public sealed class CertificateMinter
     public X509Certificate2 Mint(CertificateTemplate template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        using var key = _keys?.Take() ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var key = _keys?.Take() ?? MintingKeyPool.CreateKey();
         var hash = template.SelfSigned ? HashAlgorithmName.SHA256 : Authority.SignatureHash;
         var request = new CertificateRequest(template.Subject, key, hash);
         var extensions = request.CertificateExtensions;

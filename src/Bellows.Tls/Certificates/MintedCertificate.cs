@@ -35,10 +35,10 @@ public sealed class MintedCertificate
     /// </summary>
     /// <remarks>
     /// Passing the bare certificate to SslStream makes it build the chain on every handshake; the context builds it
-    /// once. It is built offline (no AIA download), with the CA as the only extra certificate. .NET leaves a
-    /// self-signed root out of what it sends (the client must hold it as a trust anchor anyway, RFC 8446 4.4.2), so
-    /// with Bellows' usual self-signed CA the client receives the leaf alone; a CA that is itself an intermediate
-    /// is sent with the leaf.
+    /// once. It is built offline (no AIA download). .NET leaves a self-signed root out of what it sends (the client
+    /// must hold it as a trust anchor anyway, RFC 8446 4.4.2), so with Bellows' usual self-signed CA the client
+    /// receives the leaf alone and the build is given no extra certificate; a CA that is itself an intermediate is
+    /// given to the build and sent with the leaf (<see cref="MintedCertificateCache.IssuerToSend"/>).
     /// </remarks>
     public SslStreamCertificateContext CertificateContext
     {

@@ -26,7 +26,7 @@ public static class MintingBenchmark
         using var keys = new MintingKeyPool(fill: true);
         var minter = new CertificateMinter(authority, keys: keys);
         using var upstream = CreateUpstream();
-        var issuer = new X509Certificate2Collection(authority.Certificate);
+        var issuer = MintedCertificateCache.IssuerToSend(authority);
 
         for (int i = 0; i < WarmUp; i++)
         {
@@ -58,12 +58,14 @@ public static class MintingBenchmark
             cpu.TotalMilliseconds / count);
     }
 
-    private static void MintOne(CertificateMinter minter, X509Certificate2 upstream, string serverName, bool withContext, X509Certificate2Collection issuer)
+    private static void MintOne(CertificateMinter minter, X509Certificate2 upstream, string serverName, bool withContext, X509Certificate2? issuer)
     {
-        using var certificate = minter.Mint(upstream, serverName, targetAddress: null);
+        var template = CertificateTemplate.FromUpstream(upstream, serverName, targetAddress: null);
+        using var certificate = minter.Mint(template);
         if (withContext)
         {
-            _ = System.Net.Security.SslStreamCertificateContext.Create(certificate, issuer, offline: true);
+            // As the proxy builds it for the first connection that uses the certificate.
+            _ = new MintedCertificate(certificate, template, issuer).CertificateContext;
         }
     }
 

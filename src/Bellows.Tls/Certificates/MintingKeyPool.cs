@@ -71,7 +71,13 @@ public sealed class MintingKeyPool : IDisposable
         Drain();
     }
 
-    private static ECDsa CreateKey() => ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    /// <summary>
+    /// A new P-256 key as <see cref="ECDsaOpenSsl"/>: binding that type to a certificate
+    /// (<see cref="System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.CopyWithPrivateKey"/>)
+    /// shares its OpenSSL key handle, where the key from <see cref="ECDsa.Create(ECCurve)"/> is exported and
+    /// imported again (measured: 236 -> 63 us per certificate, a fifth of a mint).
+    /// </summary>
+    internal static ECDsa CreateKey() => new ECDsaOpenSsl(ECCurve.NamedCurves.nistP256);
 
     private void ScheduleRefill()
     {

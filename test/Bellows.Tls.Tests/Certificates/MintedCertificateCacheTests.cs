@@ -1,5 +1,6 @@
 // Bellows: a transparent TCP/UDP/TLS-inspecting proxy.
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Bellows.Tls.Certificates;
 using Bellows.Tls.Tests.Infrastructure;
@@ -15,6 +16,38 @@ public sealed class MintedCertificateCacheTests : IDisposable
     {
         _ca.Dispose();
         _upstream.Dispose();
+    }
+
+    [Fact]
+    public async Task SelfSignedCa_ContextServesTheLeafAlone_AndAClientTrustingTheCaAccepts()
+    {
+        Assert.Null(MintedCertificateCache.IssuerToSend(_ca));
+        var cache = new MintedCertificateCache(new CertificateMinter(_ca));
+        var minted = await cache.GetOrMintAsync(_upstream, "www.example.com", null);
+
+        Assert.Empty(minted.CertificateContext.IntermediateCertificates);
+        await LoopbackTls.HandshakeAsync(
+            new SslServerAuthenticationOptions { ServerCertificateContext = minted.CertificateContext },
+            new SslClientAuthenticationOptions { TargetHost = "www.example.com", CertificateChainPolicy = TrustOnly(_ca.Certificate) });
+    }
+
+    [Fact]
+    public async Task IntermediateCa_ContextSendsTheCa_SoAClientTrustingOnlyTheRootAccepts()
+    {
+        using var root = TestCertificates.CreateRoot("Corporate Root");
+        using var intermediate = TestCertificates.CreateIntermediate(root, "Bellows Intermediate CA");
+        using var dir = new TempDirectory();
+        TestCertificates.WritePem(Path.Combine(dir.Path, CertificateAuthority.CertificateFileName), intermediate);
+        TestCertificates.WriteKey(Path.Combine(dir.Path, CertificateAuthority.KeyFileName), intermediate);
+        using var ca = CertificateAuthority.Load(dir.Path);
+        var cache = new MintedCertificateCache(new CertificateMinter(ca));
+        var minted = await cache.GetOrMintAsync(_upstream, "www.example.com", null);
+
+        Assert.Equal(intermediate.Thumbprint, MintedCertificateCache.IssuerToSend(ca)?.Thumbprint);
+        Assert.Equal([intermediate.Thumbprint], minted.CertificateContext.IntermediateCertificates.Select(c => c.Thumbprint));
+        await LoopbackTls.HandshakeAsync(
+            new SslServerAuthenticationOptions { ServerCertificateContext = minted.CertificateContext },
+            new SslClientAuthenticationOptions { TargetHost = "www.example.com", CertificateChainPolicy = TrustOnly(root) });
     }
 
     [Fact]
@@ -231,5 +264,12 @@ public sealed class MintedCertificateCacheTests : IDisposable
         cache.Clear();
 
         Assert.Equal(0, cache.Count);
+    }
+
+    private static X509ChainPolicy TrustOnly(X509Certificate2 anchor)
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(TestCertificates.PublicOnly(anchor));
+        return policy;
     }
 }

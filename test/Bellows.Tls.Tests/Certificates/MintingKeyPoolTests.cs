@@ -42,6 +42,22 @@ public class MintingKeyPoolTests
     }
 
     [Fact]
+    public void Keys_AreOpenSslKeys_SoBindingOneToACertificateSharesItsHandle()
+    {
+        // CopyWithPrivateKey shares an ECDsaOpenSsl's key handle but exports and re-imports any other ECDsa
+        // (a fifth of a mint): the pool and the minter's own keys must be of that type.
+        using var filled = new MintingKeyPool(size: 1, fill: true);
+        using var empty = new MintingKeyPool(size: 1);
+        using var ready = filled.Take();
+        using var inline = empty.Take();
+
+        Assert.IsType<ECDsaOpenSsl>(ready);
+        Assert.IsType<ECDsaOpenSsl>(inline);
+        Assert.Equal(0, filled.GeneratedInline);
+        Assert.Equal(1, empty.GeneratedInline);
+    }
+
+    [Fact]
     public void Dispose_DropsTheReadyKeys_AndRefusesTakes()
     {
         var pool = new MintingKeyPool(size: 2, fill: true);
