@@ -120,7 +120,7 @@ public sealed class TlsMarkdownReport
 
     private void RenderBulk()
     {
-        Line("## Bulk intercepted HTTPS: five 100 MiB downloads back to back, a connection each (curl, verifying against the path's CA): their bytes over their time");
+        Line("## Bulk intercepted HTTPS: five 100 MiB downloads back to back, a connection each (curl, verifying against the path's CA): their bytes over their time, after one unmeasured download per path and run");
         Line();
         Line("| path | Gbit/s | vs routed | seconds | proxy CPU (cores) | proxy CPU per MiB (ms) |");
         Line("|---|---:|---:|---:|---:|---:|");
